@@ -1,0 +1,58 @@
+# acla: build, test and install libacla.so, include/acla.h, acla.pc and the `acla` tool.
+PREFIX ?= /usr/local
+BUILD := build
+SWIFT ?= swift
+PYTHON ?= python3
+APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config
+SONAME_VERSION := 0.1.0
+
+.PHONY: all setup build test test-swift test-c test-python install clean
+
+all: build
+
+# Installs the system packages the build needs (Debian), when any is missing.
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "setup: all packages present ($(APT_PACKAGES))"; \
+	elif [ "$$(id -u)" = 0 ]; then echo "setup: installing$$missing"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	elif command -v sudo >/dev/null 2>&1; then echo "setup: installing$$missing with sudo"; \
+	  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	else echo "setup: cannot install$$missing (not root, no sudo): install them and re-run"; exit 1; fi
+
+# Release build of libacla.so (Swift runtime linked in) and the acla tool, staged in build/.
+build:
+	$(SWIFT) build -c release --static-swift-stdlib
+	@mkdir -p $(BUILD)/lib $(BUILD)/bin
+	cp .build/release/libacla.so $(BUILD)/lib/libacla.so.$(SONAME_VERSION)
+	ln -sf libacla.so.$(SONAME_VERSION) $(BUILD)/lib/libacla.so.0
+	ln -sf libacla.so.0 $(BUILD)/lib/libacla.so
+	cp .build/release/acla-cli $(BUILD)/bin/acla
+	@echo "built: $(BUILD)/lib/libacla.so and $(BUILD)/bin/acla"
+
+test: build test-swift test-c test-python
+
+test-swift:
+	$(SWIFT) test
+
+# The shipped library's promises, then C programs built against a staged install (pkg-config).
+test-c: build
+	bash Tests/check_library.sh $(BUILD)/lib/libacla.so
+	rm -rf $(BUILD)/stage && $(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/stage
+	bash Tests/capi/run.sh $(CURDIR)/$(BUILD)/stage
+
+test-python: build
+	ACLA_LIBRARY=$(CURDIR)/$(BUILD)/lib/libacla.so PYTHONPATH=$(CURDIR)/examples/python \
+	  $(PYTHON) -m pytest -q Tests/python
+
+install: build
+	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/lib/pkgconfig $(PREFIX)/bin
+	install -m 755 $(BUILD)/lib/libacla.so.$(SONAME_VERSION) $(PREFIX)/lib/
+	ln -sf libacla.so.$(SONAME_VERSION) $(PREFIX)/lib/libacla.so.0
+	ln -sf libacla.so.0 $(PREFIX)/lib/libacla.so
+	install -m 644 include/acla.h $(PREFIX)/include/acla.h
+	sed -e 's/@VERSION@/$(SONAME_VERSION)/' pkgconfig/acla.pc.in > $(PREFIX)/lib/pkgconfig/acla.pc
+	install -m 755 $(BUILD)/bin/acla $(PREFIX)/bin/acla
+
+clean:
+	rm -rf $(BUILD) .build

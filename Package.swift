@@ -1,0 +1,78 @@
+// swift-tools-version:5.9
+import Foundation
+import PackageDescription
+
+// The one place that knows where Debian keeps LLVM's OpenMP (omp.h, libomp.so).
+// Override with ACLA_LLVM_ROOT for another LLVM version.
+let llvmRoot = ProcessInfo.processInfo.environment["ACLA_LLVM_ROOT"] ?? "/usr/lib/llvm-14"
+let clangResourceInclude: String = {
+    let base = llvmRoot + "/lib/clang"
+    let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).sorted()
+    return base + "/" + (versions.last ?? "14.0.6") + "/include"
+}()
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
+
+let openMPCompile: [CSetting] = [
+    .unsafeFlags(["-fopenmp", "-idirafter", clangResourceInclude, "-O3", "-march=x86-64-v2", "-mavx2", "-mfma"]),
+]
+let openMPLink: [LinkerSetting] = [
+    .unsafeFlags(["-L\(llvmRoot)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(llvmRoot)/lib"]),
+    .linkedLibrary("omp"),
+]
+
+let package = Package(
+    name: "acla",
+    products: [
+        .library(name: "acla", type: .dynamic, targets: ["AclaC"]),
+        .executable(name: "acla-cli", targets: ["AclaCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .target(
+            name: "AclaKernels",
+            dependencies: ["CBLAS"],
+            path: "Sources/AclaKernels",
+            cSettings: openMPCompile,
+            linkerSettings: openMPLink + [.linkedLibrary("openblas"), .linkedLibrary("m")]
+        ),
+        .target(
+            name: "CImageIO",
+            path: "Sources/CImageIO",
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]
+        ),
+        .target(
+            name: "Acla",
+            dependencies: ["AclaKernels", "CBLAS", "CImageIO"],
+            path: "Sources/Acla"
+        ),
+        .target(
+            name: "AclaC",
+            dependencies: ["Acla"],
+            path: "Sources/AclaC",
+            exclude: ["exports.map"],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib",
+                    "-Xlinker", "--version-script=\(packageRoot)/Sources/AclaC/exports.map",
+                    "-Xlinker", "-soname=libacla.so.0",
+                    "-Xlinker", "-z", "-Xlinker", "defs",
+                ]),
+            ]
+        ),
+        .executableTarget(
+            name: "AclaCLI",
+            dependencies: ["Acla", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/AclaCLI"
+        ),
+        .testTarget(
+            name: "AclaTests",
+            dependencies: ["Acla"],
+            path: "Tests/AclaTests",
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,50 @@
+extension Variable {
+    /// Back-propagates from this variable. `gradient` defaults to ones (a scalar loss). Leaves that
+    /// require gradients accumulate into `grad`; a variable used by several consumers receives
+    /// the sum of their contributions.
+    public func backward(gradient: Tensor? = nil) throws {
+        let seed = gradient ?? Tensor(shape: value.shape, repeating: 1)
+        try seed.requireShape(value.shape, "backward seed gradient")
+        let order = topologicalOrder()
+        var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+        for node in order.reversed() {
+            guard let g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            guard let fn = node.backwardFn else {
+                if node.requiresGrad { node.grad = node.grad.map { Variable.sum($0, g) } ?? g }
+                continue
+            }
+            let parentGrads = try fn(g)
+            for (parent, pg) in zip(node.parents, parentGrads) {
+                guard parent.requiresGrad, let pg else { continue }
+                let key = ObjectIdentifier(parent)
+                pending[key] = pending[key].map { Variable.sum($0, pg) } ?? pg
+            }
+        }
+    }
+
+    /// Parents before children; iterative so deep networks cannot overflow the stack.
+    private func topologicalOrder() -> [Variable] {
+        var order: [Variable] = []
+        var visited = Set<ObjectIdentifier>()
+        var stack: [(Variable, Bool)] = [(self, false)]
+        while let (node, expanded) = stack.popLast() {
+            if expanded { order.append(node); continue }
+            guard visited.insert(ObjectIdentifier(node)).inserted else { continue }
+            stack.append((node, true))
+            for p in node.parents where p.requiresGrad && !visited.contains(ObjectIdentifier(p)) {
+                stack.append((p, false))
+            }
+        }
+        return order
+    }
+
+    static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        var r = a
+        r.data.withUnsafeMutableBufferPointer { rp in
+            b.data.withUnsafeBufferPointer { bp in
+                for i in 0..<rp.count { rp[i] += bp[i] }
+            }
+        }
+        return r
+    }
+}

@@ -1,0 +1,60 @@
+import AclaKernels
+
+/// A node of the reverse-mode tape: a value, and (when it was computed from something that wants
+/// a gradient) the parents and the function that maps its gradient to theirs.
+public final class Variable {
+    public internal(set) var value: Tensor
+    /// Accumulated gradient of a leaf that requires one (parameters, or inputs marked so).
+    public var grad: Tensor?
+    public let requiresGrad: Bool
+    let parents: [Variable]
+    let backwardFn: ((Tensor) throws -> [Tensor?])?
+
+    /// A leaf: a parameter (`requiresGrad: true`) or a constant input.
+    public init(_ value: Tensor, requiresGrad: Bool = false) {
+        self.value = value
+        self.requiresGrad = requiresGrad
+        self.parents = []
+        self.backwardFn = nil
+    }
+
+    init(value: Tensor, parents: [Variable], backward: @escaping (Tensor) throws -> [Tensor?]) {
+        self.value = value
+        self.requiresGrad = true
+        self.parents = parents
+        self.backwardFn = backward
+    }
+
+    public var shape: [Int] { value.shape }
+
+    /// Replaces a leaf's value in place (optimisers, set_parameter); the shape must not change.
+    public func assign(_ newValue: Tensor) throws {
+        guard backwardFn == nil else { throw AclaError.state("only a leaf variable can be assigned") }
+        try newValue.requireShape(value.shape, "assigned value")
+        value = newValue
+    }
+
+    /// The result of an op: recorded on the tape only when grad mode is on and a parent wants a
+    /// gradient, so inference builds no graph at all.
+    static func result(_ value: Tensor, parents: [Variable],
+                       backward: @escaping (Tensor) throws -> [Tensor?]) -> Variable {
+        guard GradMode.isEnabled, parents.contains(where: { $0.requiresGrad }) else {
+            return Variable(value)
+        }
+        return Variable(value: value, parents: parents, backward: backward)
+    }
+}
+
+/// Whether ops record the tape on the calling thread (thread-local, so concurrent inference on
+/// other handles is unaffected).
+public enum GradMode {
+    public static var isEnabled: Bool { ak_grad_enabled() != 0 }
+
+    /// Runs `body` with recording switched off (inference, optimiser updates).
+    public static func withoutGradients<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = ak_grad_enabled()
+        ak_set_grad_enabled(0)
+        defer { ak_set_grad_enabled(previous) }
+        return try body()
+    }
+}

@@ -1,0 +1,66 @@
+import AclaKernels
+
+/// 2-D convolution, stride 1, zero padding k/2 (odd square kernels), with optional bias.
+/// weight [out, in, k, k]; the kernel behind it lives in AclaKernels/conv2d.c.
+public func conv2d(_ x: Variable, weight: Variable, bias: Variable?) throws -> Variable {
+    try requireNCHW(x, "conv2d input")
+    let ws = weight.shape
+    guard ws.count == 4, ws[2] == ws[3], ws[2] % 2 == 1 else {
+        throw AclaError.shape("conv2d weight must be [out, in, k, k] with odd k, got \(ws)")
+    }
+    guard ws[1] == x.shape[1] else {
+        throw AclaError.shape("conv2d weight expects \(ws[1]) input channels, input has \(x.shape[1]) (shape \(x.shape))")
+    }
+    if let bias, bias.shape != [ws[0]] {
+        throw AclaError.shape("conv2d bias must have shape [\(ws[0])], got \(bias.shape)")
+    }
+    let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (cout, k) = (ws[0], ws[2])
+    var y = Tensor(zeros: [n, cout, h, w])
+    let threads = Threads.count
+    let status = y.data.withUnsafeMutableBufferPointer { yp in
+        x.value.data.withUnsafeBufferPointer { xp in
+            weight.value.data.withUnsafeBufferPointer { wp in
+                withOptionalBuffer(bias?.value.data) { bp in
+                    ak_conv2d_forward(xp.baseAddress, Int32(n), Int32(cin), Int32(h), Int32(w), wp.baseAddress,
+                                      bp, Int32(cout), Int32(k), yp.baseAddress, threads)
+                }
+            }
+        }
+    }
+    guard status == 0 else { throw AclaError.outOfMemory("conv2d could not allocate its column buffer") }
+    var parents = [x, weight]
+    if let bias { parents.append(bias) }
+    return Variable.result(y, parents: parents) { dy in
+        var dx = x.requiresGrad ? Tensor(zeros: x.shape) : nil
+        var dw = weight.requiresGrad ? Tensor(zeros: weight.shape) : nil
+        var db = (bias?.requiresGrad ?? false) ? Tensor(zeros: [cout]) : nil
+        let rc = withOptionalMutableBuffer(&dx) { dxp in
+            withOptionalMutableBuffer(&dw) { dwp in
+                withOptionalMutableBuffer(&db) { dbp in
+                    x.value.data.withUnsafeBufferPointer { xp in
+                        weight.value.data.withUnsafeBufferPointer { wp in
+                            dy.data.withUnsafeBufferPointer { dyp in
+                                ak_conv2d_backward(xp.baseAddress, Int32(n), Int32(cin), Int32(h), Int32(w),
+                                                   wp.baseAddress, Int32(cout), Int32(k), dyp.baseAddress,
+                                                   dxp, dwp, dbp, threads)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard rc == 0 else { throw AclaError.outOfMemory("conv2d backward could not allocate its column buffers") }
+        return bias == nil ? [dx, dw] : [dx, dw, db]
+    }
+}
+
+func withOptionalBuffer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let a else { return body(nil) }
+    return a.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+func withOptionalMutableBuffer<R>(_ t: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
+    guard t != nil else { return body(nil) }
+    return t!.data.withUnsafeMutableBufferPointer { body($0.baseAddress) }
+}

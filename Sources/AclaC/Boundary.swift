@@ -1,0 +1,33 @@
+import Acla
+import AclaKernels
+
+/// Runs the body of an exported function: Swift errors become a status and the thread-local
+/// message; nothing thrown ever crosses into C.
+@inline(__always)
+func boundary(_ body: () throws -> Void) -> Int32 {
+    do {
+        try body()
+        ak_set_last_error("")
+        return AclaStatus.ok.rawValue
+    } catch let error as AclaError {
+        ak_set_last_error(error.message)
+        return error.status.rawValue
+    } catch {
+        ak_set_last_error("internal error: \(error)")
+        return AclaStatus.internal.rawValue
+    }
+}
+
+func requireNonNull<T>(_ p: T?, _ name: String) throws -> T {
+    guard let p else { throw AclaError.invalidArgument("\(name) is NULL") }
+    return p
+}
+
+/// A C string argument as Swift text; NULL and invalid UTF-8 are named errors.
+func string(_ p: UnsafePointer<CChar>?, _ name: String) throws -> String {
+    let p = try requireNonNull(p, name)
+    guard let s = String(validatingCString: p) else {
+        throw AclaError.invalidArgument("\(name) is not valid UTF-8")
+    }
+    return s
+}
