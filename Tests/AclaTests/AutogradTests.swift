@@ -5,8 +5,8 @@ final class AutogradTests: XCTestCase {
     /// One tensor feeding two consumers (as a key bank does) receives the sum of both gradients.
     func testTensorUsedTwiceAccumulates() throws {
         var rng = RandomGenerator(seed: 7)
-        let a = Variable(Tensor(shape: [1, 2, 3, 3], data: (0..<18).map { _ in Float(rng.uniform(-1, 1)) }), requiresGrad: true)
-        let b = Variable(Tensor(shape: [1, 2, 3, 3], data: (0..<18).map { _ in Float(rng.uniform(-1, 1)) }), requiresGrad: true)
+        let a = Variable(try Tensor(shape: [1, 2, 3, 3], data: (0..<18).map { _ in Float(rng.uniform(-1, 1)) }), requiresGrad: true)
+        let b = Variable(try Tensor(shape: [1, 2, 3, 3], data: (0..<18).map { _ in Float(rng.uniform(-1, 1)) }), requiresGrad: true)
         // loss = sum((a*b + 3a) * a) -> d/da = 2ab + 6a... computed exactly in float64 below
         let ab = try multiply(a, b)
         let t = try add(ab, scale(a, by: 3))
@@ -20,7 +20,7 @@ final class AutogradTests: XCTestCase {
     }
 
     func testNoTapeWithoutGradients() throws {
-        let p = Variable(Tensor(shape: [2], data: [1, 2]), requiresGrad: true)
+        let p = Variable(try Tensor(shape: [2], data: [1, 2]), requiresGrad: true)
         let y = GradMode.withoutGradients { relu(p) }
         XCTAssertFalse(y.requiresGrad)
         XCTAssertTrue(y.parents.isEmpty)
