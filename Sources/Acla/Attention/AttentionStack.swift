@@ -9,12 +9,16 @@ public final class ForwardContext {
     public var keyTemperature: Double
     /// Temperature of the search's layer gates s_j (section 5).
     public var layerTemperature: Double
+    /// Search stage 1 (section 5): every layer gate s_j is 1, whatever alpha says.
+    public var layerGatesOpen: Bool
 
-    public init(mode: Mode = .evaluation, seed: UInt64 = 0, keyTemperature: Double = 1, layerTemperature: Double = 1) {
+    public init(mode: Mode = .evaluation, seed: UInt64 = 0, keyTemperature: Double = 1,
+                layerTemperature: Double = 1, layerGatesOpen: Bool = false) {
         self.mode = mode
         self.rng = RandomGenerator(seed: seed)
         self.keyTemperature = keyTemperature
         self.layerTemperature = layerTemperature
+        self.layerGatesOpen = layerGatesOpen
     }
 
     public static var evaluation: ForwardContext { ForwardContext() }
@@ -26,6 +30,23 @@ public final class ForwardContext {
 public protocol AttentionStack: AnyObject {
     func begin(context: ForwardContext)
     func apply(afterLayer layer: Int, _ x: Variable, context: ForwardContext) throws -> Variable
-    /// Dense upper-bound MACs of all modules on a feature map of height x width.
+    /// Dense upper-bound MACs of all modules on a feature map of height x width (every gate open).
     func macs(height: Int, width: Int) -> UInt64
+    /// What each module did in the last forward pass, in position order.
+    var statistics: [AttentionModuleStatistics] { get }
+    /// The query pixel (feature-map coordinates, first image of a batch) whose keys the next
+    /// forward passes record for the paper's Figure 2; nil records nothing.
+    var probe: ProbePixel? { get set }
+    /// Largest attention matrix (bytes) NL/CLNL may allocate before refusing the input.
+    var memoryLimitBytes: Int { get set }
+    /// The search supernet's architecture parameters and cost (positions "all"), else nil.
+    var search: SearchSupernet? { get }
+}
+
+extension AttentionStack {
+    /// MACs the attention modules executed in the last forward pass, per image, counting only
+    /// the keys actually gathered (0 before any forward pass).
+    public var measuredMACs: UInt64 {
+        statistics.reduce(0) { MACCount.add($0, $1.measuredMACs) }
+    }
 }

@@ -1,0 +1,242 @@
+import AclaKernels
+
+// The differentiable pieces of CLA/ACLA around the C kernels (AclaKernels/cla_*.c). Sources
+// may be nil (a source switched off by its layer gate at evaluation): such a source is never
+// read, and the mask guarantees none of its keys is open.
+
+/// Per-source maps copied side by side into one buffer (optionally channels-last), so a kernel
+/// can take them as an array of pointers.
+struct SourceBuffer {
+    var data: [Float]
+    let slots: [Int?]
+    let stride: Int
+
+    init(_ maps: [Tensor?], channelsLast: Bool) {
+        var slots: [Int?] = []
+        var next = 0
+        for m in maps {
+            slots.append(m == nil ? nil : next)
+            if m != nil { next += 1 }
+        }
+        let first = maps.compactMap { $0 }.first
+        stride = first?.count ?? 0
+        data = [Float](repeating: 0, count: stride * next)
+        self.slots = slots
+        guard let first else { return }
+        let (n, c, hw) = (first.shape[0], first.shape[1], first.shape[2] * first.shape[3])
+        data.withUnsafeMutableBufferPointer { dp in
+            for (m, slot) in zip(maps, slots) {
+                guard let m, let slot, let base = dp.baseAddress else { continue }
+                m.data.withUnsafeBufferPointer { mp in
+                    if channelsLast {
+                        ak_nchw_to_nhwc(mp.baseAddress, Int32(n), Int32(c), hw, base + slot * stride, Threads.count)
+                    } else {
+                        (base + slot * stride).update(from: mp.baseAddress!, count: stride)
+                    }
+                }
+            }
+        }
+    }
+
+    /// A zeroed buffer with the same slots (gradients).
+    init(zeroLike other: SourceBuffer) {
+        data = [Float](repeating: 0, count: other.data.count)
+        slots = other.slots
+        stride = other.stride
+    }
+
+    func withPointers<R>(_ body: ([UnsafePointer<Float>?]) -> R) -> R {
+        data.withUnsafeBufferPointer { p in
+            body(slots.map { s in s.map { p.baseAddress! + $0 * stride } })
+        }
+    }
+
+    mutating func withMutablePointers<R>(_ body: ([UnsafeMutablePointer<Float>?]) -> R) -> R {
+        let (slots, stride) = (self.slots, self.stride)
+        return data.withUnsafeMutableBufferPointer { p in
+            body(slots.map { s in s.map { p.baseAddress! + $0 * stride } })
+        }
+    }
+
+    /// Source s as an NCHW tensor of `shape` (converting back from channels-last if needed).
+    func tensor(_ s: Int, shape: [Int], channelsLast: Bool) -> Tensor? {
+        guard let slot = slots[s] else { return nil }
+        var t = Tensor(zeros: shape)
+        data.withUnsafeBufferPointer { p in
+            let src = p.baseAddress! + slot * stride
+            t.data.withUnsafeMutableBufferPointer { tp in
+                if channelsLast {
+                    ak_nhwc_to_nchw(src, Int32(shape[0]), Int32(shape[1]), shape[2] * shape[3], tp.baseAddress, Threads.count)
+                } else {
+                    tp.baseAddress!.update(from: src, count: stride)
+                }
+            }
+        }
+        return t
+    }
+}
+
+private func checkSources(_ maps: [Variable?], channels: Int?, n: Int, h: Int, w: Int, _ what: String) throws {
+    for case let m? in maps {
+        let want = [n, channels ?? m.shape[1], h, w]
+        guard m.shape == want else { throw AclaError.shape("\(what) must have shape \(want), got \(m.shape)") }
+    }
+}
+
+/// beta[b, s*K + k] = S(gates[s], location of key (s, k)): the one-channel gate maps sampled at
+/// every key (ATTENTION.md section 4). Keys of a nil source get beta 0.
+func sampleGates(_ gates: [Variable?], offsets: Variable, keys: Int) throws -> Variable {
+    try requireNCHW(offsets, "key offsets")
+    let (n, h, w) = (offsets.shape[0], offsets.shape[2], offsets.shape[3])
+    let r = gates.count
+    guard offsets.shape[1] == 2 * r * keys else {
+        throw AclaError.shape("key offsets need \(2 * r * keys) channels for \(r) sources of \(keys) keys, got \(offsets.shape)")
+    }
+    try checkSources(gates, channels: 1, n: n, h: h, w: w, "gate map")
+    let buffer = SourceBuffer(gates.map { $0?.value }, channelsLast: false)
+    var beta = Tensor(zeros: [n, r * keys, h, w])
+    let threads = Threads.count
+    buffer.withPointers { gp in
+        offsets.value.data.withUnsafeBufferPointer { op in
+            beta.data.withUnsafeMutableBufferPointer { bp in
+                ak_cla_gate_forward(gp, Int32(r), Int32(keys), Int32(n), Int32(h), Int32(w),
+                                    op.baseAddress, bp.baseAddress, threads)
+            }
+        }
+    }
+    let parents = [offsets] + gates.compactMap { $0 }
+    return Variable.result(beta, parents: parents) { dbeta in
+        var dgates = SourceBuffer(zeroLike: buffer)
+        var doff: Tensor? = offsets.requiresGrad ? Tensor(zeros: offsets.shape) : nil
+        buffer.withPointers { gp in
+            dgates.withMutablePointers { dgp in
+                withOptionalMutableBuffer(&doff) { dop in
+                    offsets.value.data.withUnsafeBufferPointer { op in
+                        dbeta.data.withUnsafeBufferPointer { dbp in
+                            ak_cla_gate_backward(gp, Int32(r), Int32(keys), Int32(n), Int32(h), Int32(w),
+                                                 op.baseAddress, dbp.baseAddress, dgp, dop, threads)
+                        }
+                    }
+                }
+            }
+        }
+        var grads: [Tensor?] = [doff]
+        for s in gates.indices where gates[s] != nil {
+            grads.append(dgates.tensor(s, shape: [n, 1, h, w], channelsLast: false))
+        }
+        return grads
+    }
+}
+
+/// The output of `aggregateKeys`: y, and the number of keys the kernel actually gathered.
+struct AggregatedKeys {
+    let output: Variable
+    let gathered: Int64
+}
+
+/// y_i = sum_q a_q S(values[s(q)], p_i + offset_q) with a the masked softmax of the logits
+/// (ATTENTION.md sections 3-4). Only keys with mask > 0 are sampled. A nil source's keys must all
+/// be closed (checked). `weights`, when asked for, receives the a_q ([n, r*K, h, w]).
+func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mask: Variable?,
+                   keys: Int) throws -> AggregatedKeys {
+    try requireNCHW(logits, "attention logits")
+    let (n, h, w) = (logits.shape[0], logits.shape[2], logits.shape[3])
+    let r = values.count
+    guard let c = values.compactMap({ $0 }).first?.shape[1] else {
+        throw AclaError.internal("aggregateKeys needs at least one active source")
+    }
+    guard logits.shape[1] == r * keys, offsets.shape == [n, 2 * r * keys, h, w] else {
+        throw AclaError.shape("attention logits \(logits.shape) / offsets \(offsets.shape) do not fit \(r) sources of \(keys) keys")
+    }
+    try checkSources(values, channels: c, n: n, h: h, w: w, "value map")
+    if let mask { try mask.value.requireShape(logits.shape, "key mask") }
+    try requireClosed(values: values, mask: mask, keys: keys)
+    let hw = h * w
+    let buffer = SourceBuffer(values.map { $0?.value }, channelsLast: true)
+    var yLast = [Float](repeating: 0, count: n * hw * c)
+    var gathered: Int64 = 0
+    let threads = Threads.count
+    let rc = buffer.withPointers { vp in
+        offsets.value.data.withUnsafeBufferPointer { op in
+            logits.value.data.withUnsafeBufferPointer { lp in
+                withOptionalBuffer(mask?.value.data) { mp in
+                    yLast.withUnsafeMutableBufferPointer { yp in
+                        ak_cla_aggregate_forward(vp, Int32(r), Int32(keys), Int32(n), Int32(c), Int32(h), Int32(w),
+                                                 op.baseAddress, lp.baseAddress, mp, yp.baseAddress, nil,
+                                                 &gathered, threads)
+                    }
+                }
+            }
+        }
+    }
+    guard rc == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
+    var y = Tensor(zeros: [n, c, h, w])
+    yLast.withUnsafeBufferPointer { src in
+        y.data.withUnsafeMutableBufferPointer { ak_nhwc_to_nchw(src.baseAddress, Int32(n), Int32(c), hw, $0.baseAddress, threads) }
+    }
+    var parents = [offsets, logits] + values.compactMap { $0 }
+    if let mask { parents.append(mask) }
+    let output = Variable.result(y, parents: parents) { dy in
+        var dyLast = [Float](repeating: 0, count: dy.count)
+        dy.data.withUnsafeBufferPointer { src in
+            dyLast.withUnsafeMutableBufferPointer { ak_nchw_to_nhwc(src.baseAddress, Int32(n), Int32(c), hw, $0.baseAddress, threads) }
+        }
+        var dvalues = SourceBuffer(zeroLike: buffer)
+        var doff: Tensor? = offsets.requiresGrad ? Tensor(zeros: offsets.shape) : nil
+        var dlog: Tensor? = logits.requiresGrad ? Tensor(zeros: logits.shape) : nil
+        var dmask: Tensor? = (mask?.requiresGrad ?? false) ? Tensor(zeros: logits.shape) : nil
+        if dmask != nil, values.contains(where: { $0 == nil }) {
+            throw AclaError.internal("the mask gradient needs every source's values")
+        }
+        var scratch = [Float](repeating: 0, count: logits.value.count)
+        let status = buffer.withPointers { vp in
+            dvalues.withMutablePointers { dvp in
+                withOptionalMutableBuffer(&doff) { dop in
+                    withOptionalMutableBuffer(&dlog) { dlp in
+                        withOptionalMutableBuffer(&dmask) { dmp in
+                            offsets.value.data.withUnsafeBufferPointer { op in
+                                logits.value.data.withUnsafeBufferPointer { lp in
+                                    withOptionalBuffer(mask?.value.data) { mp in
+                                        dyLast.withUnsafeBufferPointer { gp in
+                                            scratch.withUnsafeMutableBufferPointer { sp in
+                                                ak_cla_aggregate_backward(vp, Int32(r), Int32(keys), Int32(n), Int32(c), Int32(h), Int32(w),
+                                                                          op.baseAddress, lp.baseAddress, mp, gp.baseAddress,
+                                                                          dvp, dop, dlp, dmp, sp.baseAddress, threads)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard status == 0 else { throw AclaError.outOfMemory("key aggregation backward could not allocate its scratch") }
+        var grads: [Tensor?] = [doff, dlog]
+        for s in values.indices where values[s] != nil {
+            grads.append(dvalues.tensor(s, shape: [n, c, h, w], channelsLast: true))
+        }
+        if mask != nil { grads.append(dmask) }
+        return grads
+    }
+    return AggregatedKeys(output: output, gathered: gathered)
+}
+
+/// A nil source is never read by the kernel: every one of its keys must be closed.
+private func requireClosed(values: [Variable?], mask: Variable?, keys: Int) throws {
+    guard values.contains(where: { $0 == nil }) else { return }
+    guard let mask else { throw AclaError.internal("a switched-off source needs a key mask") }
+    let (n, hw) = (mask.shape[0], mask.shape[2] * mask.shape[3])
+    let q = mask.shape[1]
+    for s in values.indices where values[s] == nil {
+        for b in 0..<n {
+            for k in 0..<keys {
+                let base = (b * q + s * keys + k) * hw
+                for i in 0..<hw where mask.value.data[base + i] > 0 {
+                    throw AclaError.internal("source \(s) is switched off but key \(k) is open")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// SE (Hu et al. 2018, as RCAN's channel attention; ATTENTION.md section 6): global average pool,
+/// 1x1 conv C -> C/16, ReLU, 1x1 conv C/16 -> C, sigmoid, and z = x * s (no residual).
+/// C/16 is rounded down but kept at least 1, so narrow test models still have a squeeze.
+final class SqueezeExcitation: AttentionModule {
+    let position: Int
+    let channels: Int
+    let squeeze: Conv2dLayer
+    let excite: Conv2dLayer
+    private(set) var statistics: AttentionModuleStatistics
+    static let reduction = 16
+
+    var sourceLayers: [Int] { [position] }
+
+    init(position: Int, channels c: Int, store: ParameterStore, rng: inout RandomGenerator) throws {
+        let name = "attention.\(position)"
+        let inner = max(1, c / Self.reduction)
+        self.position = position
+        channels = c
+        squeeze = try Conv2dLayer(name + ".squeeze", in: c, out: inner, kernel: 1, store: store, rng: &rng)
+        excite = try Conv2dLayer(name + ".excite", in: inner, out: c, kernel: 1, store: store, rng: &rng)
+        statistics = AttentionModuleStatistics(position: position, kind: .se, sourceLayers: [position], keys: 0)
+    }
+
+    func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
+        try requireFeatures(x, channels: channels, "attention input at layer \(position)")
+        let s = sigmoid(try excite(relu(try squeeze(globalAveragePool(x)))))
+        statistics.hasRun = true
+        statistics.openKeyFraction = 1
+        statistics.measuredMACs = macs(height: x.shape[2], width: x.shape[3])
+        return try channelScale(x, s)
+    }
+
+    /// The two 1x1 convs on the pooled vector: C*C/16 each (section 6: C^2/8).
+    func macs(height: Int, width: Int) -> UInt64 {
+        MACCount.product(2, channels, squeeze.outChannels)
+    }
+}

@@ -1,0 +1,72 @@
+// Sampling of the one-channel gate maps at every key location (ATTENTION.md section 4:
+// beta = S(B_s, location of key (s, k))), and its adjoint.
+#include "acla_attention_kernels.h"
+#include "bilinear_taps.h"
+
+void ak_cla_gate_forward(const float *const *gates, int r, int kk, int n, int h, int w,
+                         const float *offsets, float *beta, int nthreads) {
+    const long hw = (long)h * w;
+    const int nq = r * kk;
+    for (int b = 0; b < n; b++) {
+        const float *ob = offsets + (long)b * 2 * nq * hw;
+        float *bb = beta + (long)b * nq * hw;
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+        for (long i = 0; i < hw; i++) {
+            const int y = (int)(i / w), x = (int)(i % w);
+            for (int q = 0; q < nq; q++) {
+                const float *plane = gates[q / kk];
+                ak_taps t;
+                float v = 0.f;
+                if (plane && ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, &t))
+                    v = ak_tap_sample(plane + (long)b * hw, h, w, &t);
+                bb[(long)q * hw + i] = v;
+            }
+        }
+    }
+}
+
+void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h, int w,
+                          const float *offsets, const float *dbeta,
+                          float *const *dgates, float *doffsets, int nthreads) {
+    const long hw = (long)h * w;
+    const int nq = r * kk;
+    for (int b = 0; b < n; b++) {
+        const float *ob = offsets + (long)b * 2 * nq * hw;
+        const float *db = dbeta + (long)b * nq * hw;
+        if (doffsets) {
+            float *dob = doffsets + (long)b * 2 * nq * hw;
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+            for (long i = 0; i < hw; i++) {
+                const int y = (int)(i / w), x = (int)(i % w);
+                for (int q = 0; q < nq; q++) {
+                    const float *plane = gates[q / kk];
+                    ak_taps t;
+                    if (!plane || !ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, &t))
+                        continue;
+                    float gy, gx, g = db[(long)q * hw + i];
+                    ak_tap_coord_grad(plane + (long)b * hw, h, w, &t, &gy, &gx);
+                    dob[2L * q * hw + i] += g * gy;
+                    dob[(2L * q + 1) * hw + i] += g * gx;
+                }
+            }
+        }
+        if (dgates) {
+            // One source per thread: a source's scatter never races, and the order of the sums
+            // is fixed, so training is reproducible.
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+            for (int s = 0; s < r; s++) {
+                if (!dgates[s]) continue;
+                float *dplane = dgates[s] + (long)b * hw;
+                for (long i = 0; i < hw; i++) {
+                    const int y = (int)(i / w), x = (int)(i % w);
+                    for (int k = 0; k < kk; k++) {
+                        const int q = s * kk + k;
+                        ak_taps t;
+                        if (!ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, &t)) continue;
+                        ak_tap_scatter(dplane, h, w, &t, db[(long)q * hw + i]);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+// Kernels of the attention modules (ATTENTION.md sections 3-6). Pointers in, pointers out; the
+// thread count is an explicit argument and every parallel loop is schedule(static).
+//
+// Layout words used below: r sources, kk keys per source, q = s*kk + k the key index (source
+// major, as the offset/logit channels), "map" = [n][h][w] planes, NHWC = channels-last.
+#ifndef ACLA_ATTENTION_KERNELS_H
+#define ACLA_ATTENTION_KERNELS_H
+#include <stdint.h>
+
+// ---- layout (attention_layout.c) ----
+// dst[b][i][ch] = src[b][ch][i] for i < hw, and the inverse.
+void ak_nchw_to_nhwc(const float *src, int n, int c, long hw, float *dst, int nthreads);
+void ak_nhwc_to_nchw(const float *src, int n, int c, long hw, float *dst, int nthreads);
+
+// ---- key gates (cla_gates.c) ----
+// gates[s]: a one-channel map [n][h][w] per source (the gate conv's output), or NULL when the
+// source is switched off (its beta is then 0). offsets [n][2*r*kk][h][w] hold (dy, dx) of key q
+// in channels 2q, 2q+1. beta [n][r*kk][h][w] = S(gates[s], y + dy, x + dx); 0 for samples
+// wholly outside the map or at non-finite locations.
+void ak_cla_gate_forward(const float *const *gates, int r, int kk, int n, int h, int w,
+                         const float *offsets, float *beta, int nthreads);
+// Accumulates into dgates[s] (array or entries may be NULL) and doffsets (may be NULL).
+void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h, int w,
+                          const float *offsets, const float *dbeta,
+                          float *const *dgates, float *doffsets, int nthreads);
+
+// ---- key aggregation (cla_aggregate.c) ----
+// y[b][i][:] = sum_q a_q * S(values[s(q)][b], p_i + offset_q), with a = the masked softmax of
+// the logits: a_q = M_q exp(e_q) / sum_p M_p exp(e_p); y = 0 where no key is open.
+// values[s]: NHWC [n][h][w][c]; may be NULL only when every mask of source s is 0 (never read).
+// logits [n][r*kk][h][w]; mask [n][r*kk][h][w] or NULL (every key open, weight 1).
+// Only keys with mask > 0 are sampled (the sparse gather); their number is added to *gathered.
+// y: NHWC [n][h][w][c]; weights (may be NULL): the a_q, [n][r*kk][h][w].
+// Returns 0, or -1 when a scratch allocation fails.
+int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, int c, int h, int w,
+                             const float *offsets, const float *logits, const float *mask,
+                             float *y, float *weights, int64_t *gathered, int nthreads);
+// dy NHWC. Accumulates into dvalues[s] (NHWC; array or entries may be NULL), doffsets, dlogits,
+// dmask (each may be NULL). When dmask is requested every key is sampled (closed keys too: the
+// gradient into a closed mask needs its value), so every values[s] must then be non-NULL.
+// scratch: n*r*kk*h*w floats. Returns 0, or -1 when a scratch allocation fails.
+int ak_cla_aggregate_backward(const float *const *values, int r, int kk, int n, int c, int h, int w,
+                              const float *offsets, const float *logits, const float *mask,
+                              const float *dy, float *const *dvalues, float *doffsets,
+                              float *dlogits, float *dmask, float *scratch, int nthreads);
+
+// ---- dot-product attention over whole maps (attention_nonlocal.c), one image ----
+// theta [cp][nq] (queries), phi and g [cp][nk] (keys of every source side by side); attn is
+// caller scratch of nq*nk floats; y [cp][nq] = g * softmax_rows(theta^T phi)^T (overwritten).
+void ak_nonlocal_forward(const float *theta, const float *phi, const float *g, int cp, long nq,
+                         long nk, float *attn, float *y, int nthreads);
+// Recomputes the attention into attn, then accumulates dtheta [cp][nq], dphi and dg [cp][nk]
+// (each may be NULL); dattn is scratch of nq*nk floats.
+void ak_nonlocal_backward(const float *theta, const float *phi, const float *g, int cp, long nq,
+                          long nk, const float *dy, float *attn, float *dattn,
+                          float *dtheta, float *dphi, float *dg, int nthreads);
+// The softmax attention row of one query i (nk floats) into row, for the probe.
+void ak_nonlocal_row(const float *theta, const float *phi, int cp, long nq, long nk, long i,
+                     float *row);
+#endif
