@@ -1,9 +1,6 @@
 /// Builds the attention modules a config asks for, registering their parameters in `store`
 /// after the backbone's (ATTENTION.md section 7: one generator, backbone first).
 public enum AttentionFactory {
-    /// Largest K accepted: beyond it the per-pixel key lists only cost memory.
-    public static let maximumKeys = 256
-
     public static func make(_ config: AttentionConfig, features: Int, layers: Int,
                             store: ParameterStore, rng: inout RandomGenerator) throws -> AttentionStack? {
         guard config.kind != .none else { return nil }
@@ -30,8 +27,9 @@ public enum AttentionFactory {
             }
         }
         if config.kind == .cla || config.kind == .acla {
-            guard (1...maximumKeys).contains(config.keys) else {
-                throw AclaError.invalidArgument("attention.keys must be in 1...\(maximumKeys), got \(config.keys)")
+            let limits = ModelConfig.Limits.keys
+            guard limits.contains(config.keys) else {
+                throw AclaError.invalidArgument("attention.keys must be in \(limits.lowerBound)...\(limits.upperBound), got \(config.keys)")
             }
         }
         let minimum = config.kind == .nl || config.kind == .clnl ? 2 : 1

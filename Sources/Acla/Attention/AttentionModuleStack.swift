@@ -86,7 +86,7 @@ public final class AttentionModuleStack: AttentionStack {
     }
 
     public func macs(height: Int, width: Int) -> UInt64 {
-        modules.reduce(0) { MACCount.add($0, $1.macs(height: height, width: width)) }
+        modules.reduce(0) { SaturatingMACs.add($0, $1.macs(height: height, width: width)) }
     }
 
     public var statistics: [AttentionModuleStatistics] { modules.map(\.statistics) }

@@ -47,6 +47,6 @@ extension AttentionStack {
     /// MACs the attention modules executed in the last forward pass, per image, counting only
     /// the keys actually gathered (0 before any forward pass).
     public var measuredMACs: UInt64 {
-        statistics.reduce(0) { MACCount.add($0, $1.measuredMACs) }
+        statistics.reduce(0) { SaturatingMACs.add($0, $1.measuredMACs) }
     }
 }

@@ -105,19 +105,19 @@ final class CrossLayerAttention: AttentionModule {
         statistics.gatheredKeys = gathered
         let possible = Double(n) * Double(r * k) * Double(pixels)
         statistics.openKeyFraction = possible > 0 ? Double(gathered) / Double(possible) : 0
-        statistics.measuredMACs = MACCount.sum(
-            MACCount.product(pixels, c, c),                                    // out conv
-            MACCount.product(3, k, r, pixels, c),                              // offset + logit convs
-            MACCount.times(sourceMACs(pixels: pixels), activeSources),         // value (and gate) per source
-            MACCount.times(gatheredPerImage, 5 * c))                           // 4 taps + 1 add per channel
+        statistics.measuredMACs = SaturatingMACs.sum(
+            SaturatingMACs.product(pixels, c, c),                                    // out conv
+            SaturatingMACs.product(3, k, r, pixels, c),                              // offset + logit convs
+            SaturatingMACs.times(sourceMACs(pixels: pixels), activeSources),         // value (and gate) per source
+            SaturatingMACs.times(gatheredPerImage, 5 * c))                           // 4 taps + 1 add per channel
         statistics.probe = []
     }
 
     /// Per source: the value conv, and for ACLA the gate conv and the 4 MACs of sampling each gate.
     private func sourceMACs(pixels: Int) -> UInt64 {
-        MACCount.sum(MACCount.product(pixels, channels, channels),
-                     gated ? MACCount.product(pixels, channels) : 0,
-                     gated ? MACCount.product(4, keys, pixels) : 0)
+        SaturatingMACs.sum(SaturatingMACs.product(pixels, channels, channels),
+                     gated ? SaturatingMACs.product(pixels, channels) : 0,
+                     gated ? SaturatingMACs.product(4, keys, pixels) : 0)
     }
 
     /// The keys of one query pixel of the first image: locations, joint-softmax weights, open flags.
@@ -142,8 +142,8 @@ final class CrossLayerAttention: AttentionModule {
     func macs(height: Int, width: Int) -> UInt64 {
         guard height > 0, width > 0 else { return 0 }
         let pixels = height * width
-        let perSource = MACCount.sum(MACCount.product(3, keys, pixels, channels), sourceMACs(pixels: pixels),
-                                     MACCount.product(5, channels, keys, pixels))
-        return MACCount.add(MACCount.product(pixels, channels, channels), MACCount.times(perSource, sourceLayers.count))
+        let perSource = SaturatingMACs.sum(SaturatingMACs.product(3, keys, pixels, channels), sourceMACs(pixels: pixels),
+                                     SaturatingMACs.product(5, channels, keys, pixels))
+        return SaturatingMACs.add(SaturatingMACs.product(pixels, channels, channels), SaturatingMACs.times(perSource, sourceLayers.count))
     }
 }

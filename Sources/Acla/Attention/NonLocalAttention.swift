@@ -93,7 +93,7 @@ final class NonLocalAttention: AttentionModule {
     func macs(height: Int, width: Int) -> UInt64 {
         guard height > 0, width > 0 else { return 0 }
         let (n, c, ci, r) = (height * width, channels, inner, sourceLayers.count)
-        return MACCount.sum(MACCount.product(2, n, c, ci), MACCount.product(2, r, n, c, ci), MACCount.product(2, r, n, n, ci))
+        return SaturatingMACs.sum(SaturatingMACs.product(2, n, c, ci), SaturatingMACs.product(2, r, n, c, ci), SaturatingMACs.product(2, r, n, n, ci))
     }
 }
 

@@ -32,6 +32,6 @@ final class SqueezeExcitation: AttentionModule {
 
     /// The two 1x1 convs on the pooled vector: C*C/16 each (section 6: C^2/8).
     func macs(height: Int, width: Int) -> UInt64 {
-        MACCount.product(2, channels, squeeze.outChannels)
+        SaturatingMACs.product(2, channels, squeeze.outChannels)
     }
 }

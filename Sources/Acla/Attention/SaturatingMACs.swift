@@ -1,5 +1,5 @@
 /// Saturating multiply-accumulate counts: map sizes come from callers, so a count can never trap.
-enum MACCount {
+enum SaturatingMACs {
     static func add(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let (s, o) = a.addingReportingOverflow(b)
         return o ? .max : s
