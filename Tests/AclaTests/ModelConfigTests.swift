@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Acla
 
@@ -124,5 +125,19 @@ final class ModelConfigTests: XCTestCase {
         XCTAssertEqual(a, [.integer(1), .number(-25), .bool(true), .null, .string("x\u{e9}\n\u{1F600}")])
         XCTAssertEqual(o.keys, ["a", "b"])
         XCTAssertEqual(JSONWriter.string(v), #"{"a": [1, -25.0, true, null, "xé\n😀"], "b": {}}"#)
+    }
+
+    /// Every shipped example config parses, and the plain ones build with the documented sizes.
+    func testExampleConfigs() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("examples/configs")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
+        XCTAssertGreaterThanOrEqual(files.count, 13)
+        for file in files {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            let config = try ModelConfig.parse(text)
+            if file.hasPrefix("edsr_baseline_x2") { XCTAssertEqual(BackboneLayout(config: config).parameterCount, 1_369_883) }
+            if file == "edsr_x2_acla.json" { XCTAssertEqual(config.attention.positions, .list([3, 12, 26, 31, 32])) }
+        }
     }
 }

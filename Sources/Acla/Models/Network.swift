@@ -24,9 +24,21 @@ public final class Network {
     /// restored in tiles.
     public static let maxFeatureMapElements = 1 << 31
 
+    /// Builds the attention stack of a config after the backbone's parameters are registered
+    /// (AttentionFactory.make's signature).
+    public typealias AttentionBuilder = (_ config: AttentionConfig, _ features: Int, _ layers: Int,
+                                         _ store: ParameterStore, _ rng: inout RandomGenerator) throws -> AttentionStack?
+
     /// Builds the network and initialises it from `config.seed`: the backbone's parameters in
-    /// registry order, then the attention modules', from one generator.
-    public init(config: ModelConfig) throws {
+    /// registry order, then the attention modules' (AttentionFactory), from one generator.
+    public convenience init(config: ModelConfig) throws {
+        try self.init(config: config) { a, f, l, store, rng in
+            try AttentionFactory.make(a, features: f, layers: l, store: store, rng: &rng)
+        }
+    }
+
+    /// The same with another attention builder (tests, experiments).
+    public init(config: ModelConfig, attentionBuilder: AttentionBuilder) throws {
         try config.validate()
         self.config = config
         layout = BackboneLayout(config: config)
@@ -79,8 +91,7 @@ public final class Network {
             tail = try conv("tail.0")
         }
         parameters = store
-        attention = try AttentionFactory.make(config.attention, features: config.features, layers: config.layers,
-                                              store: store, rng: &rng)
+        attention = try attentionBuilder(config.attention, config.features, config.layers, store, &rng)
     }
 
     public var parameterCount: Int { parameters.parameterCount }
