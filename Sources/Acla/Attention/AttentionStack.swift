@@ -43,7 +43,20 @@ public protocol AttentionStack: AnyObject {
     var search: SearchSupernet? { get }
 }
 
+/// Defaults, so a stack that only needs `begin`, `apply` and `macs` (a test double, an experiment)
+/// stays small: no statistics, no probe, no memory limit, no search.
 extension AttentionStack {
+    public var statistics: [AttentionModuleStatistics] { [] }
+    public var probe: ProbePixel? {
+        get { nil }
+        set {}
+    }
+    public var memoryLimitBytes: Int {
+        get { Int.max }
+        set {}
+    }
+    public var search: SearchSupernet? { nil }
+
     /// MACs the attention modules executed in the last forward pass, per image, counting only
     /// the keys actually gathered (0 before any forward pass).
     public var measuredMACs: UInt64 {
