@@ -163,6 +163,88 @@ acla_status acla_model_parameter_shape(const acla_model *model, const char *name
 
 /* @@ATTENTION@@ */
 
+/* ------------------------------------------------------------------------------------------ */
+/* Attention: per-module statistics, the Figure-2 probe, measured cost, search outcome         */
+/* (docs/ATTENTION.md)                                                                         */
+/* ------------------------------------------------------------------------------------------ */
+/*
+ * The attention modules of a model are numbered 0..count-1 in the order of their insert
+ * positions. Statistics describe the last acla_model_forward on the same model; asking before
+ * the first one is ACLA_ERR_STATE. An index outside 0..count-1 is ACLA_ERR_INVALID_ARGUMENT.
+ * Attention feature maps are on the input's pixel grid (the body runs before the upsampler), so
+ * probe coordinates are input pixels. Statistics of a batch cover all its images; the probe
+ * records the first image.
+ *
+ * Thread safety: these functions read what acla_model_forward writes (and acla_model_set_probe
+ * and _set_attention_memory_limit change what it does): do not call them concurrently with
+ * acla_model_forward or with each other's setters on the same model.
+ */
+
+/* Number of attention modules: 0 for attention kind "none". */
+acla_status acla_model_attention_count(const acla_model *model, int32_t *count);
+
+/* Module `index`: *position receives its layer j (it runs after layer j, 1-based), *sources the
+ * number r of layers it reads keys from (ATTENTION.md section 2), *keys its K (0 for NL, CLNL and
+ * SE, which read whole maps or none). */
+acla_status acla_model_attention_module(const acla_model *model, int32_t index, int32_t *position,
+                                        int32_t *sources, int32_t *keys);
+
+/* The layers module `index` reads keys from, ascending (its own layer last). *count receives
+ * their number; when cap is smaller, nothing is written to layers and ACLA_ERR_SHAPE is returned. */
+acla_status acla_model_attention_sources(const acla_model *model, int32_t index, int32_t *layers,
+                                         int32_t cap, int32_t *count);
+
+/* Fraction of keys module `index` gathered in the last forward pass: open keys / (r * K * pixels
+ * * images). ACLA: the keys its gates opened; CLA, NL, CLNL, SE: 1; a search supernet's module
+ * switched off by its layer gate: 0. */
+acla_status acla_model_attention_open_fraction(const acla_model *model, int32_t index, double *fraction);
+
+/* Multiply-accumulates module `index` executed in the last forward pass, per image, counting
+ * only the keys actually gathered (ATTENTION.md section 5). */
+acla_status acla_model_attention_macs(const acla_model *model, int32_t index, uint64_t *out);
+
+/* Multiply-accumulates of the last forward pass, per image: the backbone's convolutions plus
+ * every attention module's measured count; at most acla_model_macs for the same size. A model
+ * without attention is ACLA_ERR_STATE (its cost does not depend on the input: use
+ * acla_model_macs). */
+acla_status acla_model_measured_macs(const acla_model *model, uint64_t *out);
+
+/* Chooses the query pixel (y, x) whose keys the following forward passes record in every
+ * module (the data of the paper's Figure 2); (-1, -1) switches recording off. A pixel outside a
+ * pass's maps records nothing. ACLA_ERR_STATE for a model without attention. */
+acla_status acla_model_set_probe(acla_model *model, int32_t y, int32_t x);
+
+/* The probed query's keys in module `index` from the last forward pass, ordered by source then
+ * key: the source layer each key was read from, its sampling location (fractional input pixels)
+ * and its weight in the module's joint softmax, and whether it was open (1) or closed (0; weight
+ * 0). CLA/ACLA report all r * K keys; NL and CLNL the 16 largest weights of each source (the
+ * comparison row of Figure 2). *count receives the number of keys (0 without a probe); when cap
+ * is smaller, nothing is written and ACLA_ERR_SHAPE is returned. Any of the five arrays may be
+ * NULL to skip that field. */
+acla_status acla_model_probe_keys(const acla_model *model, int32_t index, int32_t *source_layers,
+                                  float *key_y, float *key_x, float *weights, uint8_t *open,
+                                  size_t cap, size_t *count);
+
+/* NL and CLNL refuse (ACLA_ERR_OUT_OF_MEMORY, naming the size) inputs whose attention matrix,
+ * pixels x (r * pixels) floats, would exceed this many bytes (default 1 GiB): restore large
+ * images in tiles, or raise the limit. bytes >= 1; no effect on other kinds. */
+acla_status acla_model_set_attention_memory_limit(acla_model *model, uint64_t bytes);
+
+/* A search supernet's (attention "positions": "all") current outcome: the layers j with
+ * search.alpha[j-1] >= 0, ascending. *count receives their number; when cap is smaller, nothing
+ * is written and ACLA_ERR_SHAPE is returned. A model that is not a supernet is
+ * ACLA_ERR_INVALID_ARGUMENT. */
+acla_status acla_model_search_positions(const acla_model *model, int32_t *positions, int32_t cap,
+                                        int32_t *count);
+
+/* The derived network of a search supernet (ATTENTION.md section 5): the same model with
+ * attention at `positions` (count entries, sorted, unique, within 1..L), or when positions is
+ * NULL at acla_model_search_positions; the supernet's trained weights are kept, each module's
+ * offset/logit convs reduced to the rows of its kept sources. No position gives the plain
+ * backbone. *out receives a new model to free with acla_model_destroy; fine-tune it as usual. */
+acla_status acla_model_derive(const acla_model *supernet, const int32_t *positions, int32_t count,
+                              acla_model **out);
+
 /* @@IMAGING@@ */
 
 #ifdef __cplusplus

@@ -34,6 +34,7 @@ struct Info: ParsableCommand {
             print("input \(h)x\(w) -> output \(out.channels)x\(out.height)x\(out.width)")
             print("MACs: \(groupedDigits(macs)) (\(String(format: "%.2f", Double(macs) / 1e9)) G)")
             print("config: \(net.config.json)")
+            try attentionSummary(net, height: h, width: w).forEach { print($0) }
         }
     }
 }

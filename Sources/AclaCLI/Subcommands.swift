@@ -7,5 +7,6 @@ enum CLISubcommands {
         Info.self,
         ModelInit.self,
         Forward.self,
+        AttentionStatisticsCommand.self,
     ]
 }

@@ -317,4 +317,148 @@ class Model:
 
 # @@ATTENTION@@
 
+# ---- attention: per-module statistics, the Figure-2 probe, measured cost, search outcome ----
+# (docs/ATTENTION.md). These extend acla.Model; statistics describe the model's last forward().
+
+__all__ += ["AttentionModule", "ProbedKey"]
+
+_i32p = ctypes.POINTER(ctypes.c_int32)
+_proto("acla_model_attention_count", _status, _model_handle_t, _i32p)
+_proto("acla_model_attention_module", _status, _model_handle_t, ctypes.c_int32, _i32p, _i32p, _i32p)
+_proto("acla_model_attention_sources", _status, _model_handle_t, ctypes.c_int32, _i32p, ctypes.c_int32, _i32p)
+_proto("acla_model_attention_open_fraction", _status, _model_handle_t, ctypes.c_int32, ctypes.POINTER(ctypes.c_double))
+_proto("acla_model_attention_macs", _status, _model_handle_t, ctypes.c_int32, ctypes.POINTER(ctypes.c_uint64))
+_proto("acla_model_measured_macs", _status, _model_handle_t, ctypes.POINTER(ctypes.c_uint64))
+_proto("acla_model_set_probe", _status, _model_handle_t, ctypes.c_int32, ctypes.c_int32)
+_proto("acla_model_probe_keys", _status, _model_handle_t, ctypes.c_int32, _i32p, ctypes.POINTER(ctypes.c_float),
+       ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_float), ctypes.POINTER(ctypes.c_uint8),
+       _model_size_t, ctypes.POINTER(_model_size_t))
+_proto("acla_model_set_attention_memory_limit", _status, _model_handle_t, ctypes.c_uint64)
+_proto("acla_model_search_positions", _status, _model_handle_t, _i32p, ctypes.c_int32, _i32p)
+_proto("acla_model_derive", _status, _model_handle_t, _i32p, ctypes.c_int32, ctypes.POINTER(_model_handle_t))
+
+
+class AttentionModule:
+    """One attention module: `position` (it runs after that layer), `sources` (the layers it reads
+    keys from, its own last) and `keys` (K; 0 for NL, CLNL, SE)."""
+
+    def __init__(self, index, position, sources, keys):
+        self.index, self.position, self.sources, self.keys = index, position, sources, keys
+
+    def __repr__(self):
+        return f"AttentionModule(index={self.index}, position={self.position}, sources={self.sources}, keys={self.keys})"
+
+
+class ProbedKey:
+    """A key of the probed query pixel: the source layer it was read from, its sampling location
+    (y, x) in input pixels, its attention weight, and whether it was open."""
+
+    def __init__(self, source_layer, y, x, weight, open):
+        self.source_layer, self.y, self.x, self.weight, self.open = source_layer, y, x, weight, open
+
+    def __repr__(self):
+        return f"ProbedKey(source_layer={self.source_layer}, y={self.y:.3f}, x={self.x:.3f}, weight={self.weight:.4f}, open={self.open})"
+
+
+def _int32_list(fn, *args) -> list:
+    """Calls a function with the (buf, cap, count) protocol of acla_model_attention_sources."""
+    count = ctypes.c_int32(0)
+    status = fn(*args, None, 0, ctypes.byref(count))
+    if status not in (OK, ERR_SHAPE):
+        _check(status)
+    buf = (ctypes.c_int32 * max(count.value, 1))()
+    _check(fn(*args, buf, count.value, ctypes.byref(count)))
+    return list(buf[:count.value])
+
+
+def _attention_modules(self) -> list:
+    """The attention modules, in insert-position order (empty for attention "none")."""
+    h = self._live()
+    count = ctypes.c_int32(0)
+    _check(_lib.acla_model_attention_count(h, ctypes.byref(count)))
+    modules = []
+    for i in range(count.value):
+        p, r, k = ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32()
+        _check(_lib.acla_model_attention_module(h, i, ctypes.byref(p), ctypes.byref(r), ctypes.byref(k)))
+        modules.append(AttentionModule(i, p.value, _int32_list(_lib.acla_model_attention_sources, h, i), k.value))
+    return modules
+
+
+def _open_fraction(self, index: int) -> float:
+    """Fraction of keys module `index` gathered in the last forward pass."""
+    f = ctypes.c_double()
+    _check(_lib.acla_model_attention_open_fraction(self._live(), _int32(index, "index"), ctypes.byref(f)))
+    return f.value
+
+
+def _attention_macs(self, index: int) -> int:
+    """MACs module `index` executed in the last forward pass, per image (gathered keys only)."""
+    n = ctypes.c_uint64()
+    _check(_lib.acla_model_attention_macs(self._live(), _int32(index, "index"), ctypes.byref(n)))
+    return n.value
+
+
+def _measured_macs(self) -> int:
+    """MACs of the last forward pass per image: backbone plus the attention actually executed."""
+    n = ctypes.c_uint64()
+    _check(_lib.acla_model_measured_macs(self._live(), ctypes.byref(n)))
+    return n.value
+
+
+def _set_probe(self, y, x) -> None:
+    """Records the keys of input pixel (y, x) in the following forward passes; None switches off."""
+    if y is None and x is None:
+        y = x = -1
+    _check(_lib.acla_model_set_probe(self._live(), _int32(y, "y"), _int32(x, "x")))
+
+
+def _probe_keys(self, index: int) -> list:
+    """The probed pixel's keys in module `index` from the last forward pass (Figure 2 data)."""
+    h, i = self._live(), _int32(index, "index")
+    count = _model_size_t(0)
+    status = _lib.acla_model_probe_keys(h, i, None, None, None, None, None, 0, ctypes.byref(count))
+    if status not in (OK, ERR_SHAPE):
+        _check(status)
+    n = count.value
+    layers, ys, xs = (ctypes.c_int32 * max(n, 1))(), (ctypes.c_float * max(n, 1))(), (ctypes.c_float * max(n, 1))()
+    weights, opens = (ctypes.c_float * max(n, 1))(), (ctypes.c_uint8 * max(n, 1))()
+    _check(_lib.acla_model_probe_keys(h, i, layers, ys, xs, weights, opens, n, ctypes.byref(count)))
+    return [ProbedKey(layers[j], ys[j], xs[j], weights[j], bool(opens[j])) for j in range(count.value)]
+
+
+def _set_attention_memory_limit(self, nbytes: int) -> None:
+    """Largest NL/CLNL attention matrix in bytes (default 1 GiB); larger inputs raise ERR_OUT_OF_MEMORY."""
+    if isinstance(nbytes, bool) or not isinstance(nbytes, int) or not 1 <= nbytes < (1 << 64):
+        raise AclaError(ERR_INVALID_ARGUMENT, f"memory limit must be an integer in 1..2**64-1, got {nbytes!r}")
+    _check(_lib.acla_model_set_attention_memory_limit(self._live(), nbytes))
+
+
+def _search_positions(self) -> list:
+    """A search supernet's current insert positions {j : alpha_j >= 0}."""
+    return _int32_list(_lib.acla_model_search_positions, self._live())
+
+
+def _derive(self, positions=None) -> "Model":
+    """The derived network of a search supernet, at `positions` (default: search_positions()),
+    re-using the trained weights. A new Model."""
+    out = _model_handle_t()
+    if positions is None:
+        _check(_lib.acla_model_derive(self._live(), None, 0, ctypes.byref(out)))
+    else:
+        values = [_int32(p, "position") for p in positions]
+        arr = (ctypes.c_int32 * max(len(values), 1))(*values)
+        _check(_lib.acla_model_derive(self._live(), arr, len(values), ctypes.byref(out)))
+    return Model(out)
+
+
+Model.attention_modules = property(_attention_modules)
+Model.open_fraction = _open_fraction
+Model.attention_macs = _attention_macs
+Model.measured_macs = property(_measured_macs)
+Model.set_probe = _set_probe
+Model.probe_keys = _probe_keys
+Model.set_attention_memory_limit = _set_attention_memory_limit
+Model.search_positions = property(_search_positions)
+Model.derive = _derive
+
 # @@IMAGING@@

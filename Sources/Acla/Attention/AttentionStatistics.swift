@@ -30,12 +30,17 @@ public struct AttentionModuleStatistics: Sendable {
     public let keys: Int
     /// Whether a forward pass has run since the module was built.
     public var hasRun = false
+    /// Feature-map size of the last forward pass (the backbone body's: the input's pixel grid).
+    public var height = 0
+    public var width = 0
     /// Keys gathered / keys that could have been (r*K per pixel); 1 for modules without gates.
     public var openKeyFraction: Double = 0
     /// Keys gathered in the last forward pass (all images of the batch).
     public var gatheredKeys: Int64 = 0
     /// MACs executed in the last forward pass, per image.
     public var measuredMACs: UInt64 = 0
+    /// The dense upper bound (every key open) on the last pass's map size, per image.
+    public var denseMACs: UInt64 = 0
     /// Keys of the probe pixel in the last forward pass (empty without a probe).
     public var probe: [ProbedKey] = []
 

@@ -54,6 +54,8 @@ final class CrossLayerAttention: AttentionModule {
         let layerGates = pass.layerGates
         // At evaluation a layer gate is exactly 0 or 1: a module or source switched off is skipped.
         let isOn = { (layer: Int) -> Bool in !evaluation || (layerGates?.value.data[layer - 1] ?? 1) != 0 }
+        (statistics.height, statistics.width) = (h, w)
+        statistics.denseMACs = macs(height: h, width: w)
         guard isOn(position) else {
             record(skippedBatch: n)
             return x

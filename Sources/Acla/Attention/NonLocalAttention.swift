@@ -43,6 +43,8 @@ final class NonLocalAttention: AttentionModule {
         let y = try nonLocalAggregate(queries, keys: phis, values: gs)
         let z = try add(x, try out(y))
         statistics.hasRun = true
+        (statistics.height, statistics.width) = (h, w)
+        statistics.denseMACs = macs(height: h, width: w)
         statistics.openKeyFraction = 1
         statistics.gatheredKeys = Int64(x.shape[0]) * Int64(h * w) * Int64(h * w * sources.count)
         statistics.measuredMACs = macs(height: h, width: w)

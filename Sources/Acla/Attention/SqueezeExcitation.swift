@@ -25,6 +25,8 @@ final class SqueezeExcitation: AttentionModule {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
         let s = sigmoid(try excite(relu(try squeeze(globalAveragePool(x)))))
         statistics.hasRun = true
+        (statistics.height, statistics.width) = (x.shape[2], x.shape[3])
+        statistics.denseMACs = macs(height: x.shape[2], width: x.shape[3])
         statistics.openKeyFraction = 1
         statistics.measuredMACs = macs(height: x.shape[2], width: x.shape[3])
         return try channelScale(x, s)

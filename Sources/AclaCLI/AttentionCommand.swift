@@ -1,0 +1,62 @@
+import Acla
+import ArgumentParser
+
+/// `acla attention MODEL [--input x.npy | --size HxW] [--probe Y,X]`: runs one forward pass and
+/// reports each attention module's open-key fraction and measured MACs, and with `--probe` the
+/// sampled keys of one query pixel in every source layer (the data of the paper's Figure 2).
+struct AttentionStatisticsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attention",
+        abstract: "Per-module attention statistics of one forward pass, and the keys of a probed pixel.")
+
+    @Argument(help: "A model config (.json, fresh weights from its seed) or a safetensors checkpoint.")
+    var model: String
+
+    @Option(help: "Input .npy (NCHW, CHW or HW, values 0..255). Default: a seeded random image of --size.")
+    var input: String?
+
+    @Option(help: "Size HxW of the random input when no --input is given.")
+    var size: String = "48x48"
+
+    @Option(help: "Query pixel Y,X (input pixels) whose keys every module reports.")
+    var probe: String?
+
+    @Option(help: "Config (file or inline JSON) for checkpoints without one, or to override it.")
+    var config: String?
+
+    func run() throws {
+        try cliGuard {
+            let net = try ModelSource.network(model, config: config)
+            let x: Tensor
+            if let input {
+                let t = try NpyFile.read(path: input)
+                guard (2...4).contains(t.rank) else { throw AclaError.shape("input must be NCHW, CHW or HW, got shape \(t.shape)") }
+                x = try t.reshaped(Array(repeating: 1, count: 4 - t.rank) + t.shape)
+            } else {
+                let (h, w) = try parseImageSize(size)
+                _ = try CheckedSize.product([net.config.channels, h, w], limit: Network.maxFeatureMapElements, what: "input")
+                var rng = RandomGenerator(seed: 0)
+                var t = Tensor(zeros: [1, net.config.channels, h, w])
+                for i in 0..<t.count { t.data[i] = Float(rng.uniform(0, 255)) }
+                x = t
+            }
+            guard let attention = net.attention else {
+                print("attention: none (the model has no attention modules)")
+                return
+            }
+            if let probe { attention.probe = try parseProbe(probe) }
+            _ = try net.forward(x)
+            print("input \(x.shape)")
+            attentionReport(net).forEach { print($0) }
+            if let macs = try net.measuredMACs { print("measured MACs per image (backbone + attention): \(groupedDigits(macs))") }
+        }
+    }
+
+    private func parseProbe(_ text: String) throws -> ProbePixel {
+        let parts = text.split(separator: ",")
+        guard parts.count == 2, let y = Int(parts[0]), let x = Int(parts[1]), y >= 0, x >= 0 else {
+            throw AclaError.invalidArgument("probe must be Y,X with non-negative integers (e.g. 12,30), got \"\(text)\"")
+        }
+        return ProbePixel(y: y, x: x)
+    }
+}
