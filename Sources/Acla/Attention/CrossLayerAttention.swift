@@ -15,8 +15,9 @@ final class CrossLayerAttention: AttentionModule {
     let gate: Conv2dLayer?
     private(set) var statistics: AttentionModuleStatistics
     /// The key gates m of the last forward pass ([n, r*K, h, w], before layer gates), for the
-    /// search cost; nil for CLA.
+    /// search cost; nil for CLA, and kept only in a search supernet (`keepsMask`).
     private(set) var lastMask: Variable?
+    var keepsMask = false
     /// Feature-map size and batch of the last forward pass (0 when skipped or never run).
     private(set) var lastPixels = 0
     private(set) var lastBatch = 0
@@ -79,7 +80,7 @@ final class CrossLayerAttention: AttentionModule {
         let projected = try out(aggregated.output)
         let z = try layerGates.map { try addGated(x, projected, layerGates: $0, index: position - 1) }
             ?? add(x, projected)
-        lastMask = mask
+        lastMask = keepsMask ? mask : nil
         (lastPixels, lastBatch) = (h * w, n)
         record(batch: n, height: h, width: w, activeSources: active.filter { $0 }.count,
                gathered: aggregated.gathered)

@@ -17,6 +17,7 @@ public final class SearchSupernet {
         self.layers = layers
         self.modules = modules
         self.store = store
+        for m in modules { m.keepsMask = true }
         alpha = try store.register("search.alpha", Tensor(shape: [layers], repeating: 3))
     }
 
