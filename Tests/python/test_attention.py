@@ -92,3 +92,34 @@ def test_search_positions_and_derived_network(np):
         with pytest.raises(acla.AclaError) as e:
             m.search_positions
         assert e.value.status == acla.ERR_INVALID_ARGUMENT
+
+
+def _cli():
+    from pathlib import Path
+    cli = Path(__file__).resolve().parents[2] / "build" / "bin" / "acla"
+    if not cli.exists():
+        pytest.skip(f"{cli} is not built (make build)")
+    return cli
+
+
+def _run(*args, ok=True):
+    import subprocess
+    r = subprocess.run([str(_cli()), *map(str, args)], capture_output=True, text=True)
+    assert (r.returncode == 0) == ok, r.stdout + r.stderr
+    return r
+
+
+def test_cli_info_and_attention_commands(tmp_path, np):
+    import json
+    config = tmp_path / "acla.json"
+    config.write_text(json.dumps(ACLA))
+    out = _run("info", config, "--size", "6x7").stdout
+    assert "open keys" in out and "9,13,15" not in out.split("open keys")[0]
+    lines = [l for l in out.splitlines() if l.strip().startswith(("2 ", "7 ", "9 ", "13 ", "15 "))]
+    assert [l.split()[0] for l in lines] == ["2", "7", "9", "13", "15"]
+    assert lines[2].split()[2] == "2,7,9"
+    x = tmp_path / "x.npy"
+    np.save(x, _input(np)[0])
+    out = _run("attention", config, "--input", x, "--probe", "3,4").stdout
+    assert "probe keys of layer 15" in out and "measured MACs" in out
+    assert "probe must be Y,X" in _run("attention", config, "--probe", "3", ok=False).stderr
