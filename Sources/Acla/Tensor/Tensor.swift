@@ -17,6 +17,9 @@ public struct Tensor: Sendable, Equatable {
 
     public init(shape: [Int], data: [Float]) throws {
         let count = try CheckedSize.product(shape)
+        // A zero dimension makes the count 0 whatever the others are; the ops still multiply the
+        // other dimensions (h*w, n*c), so they must be in range too.
+        _ = try CheckedSize.product(shape.map { Swift.max($0, 1) })
         guard count == data.count else {
             throw AclaError.shape("shape \(shape) needs \(count) values, got \(data.count)")
         }
