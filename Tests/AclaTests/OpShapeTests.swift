@@ -58,6 +58,10 @@ final class OpShapeTests: XCTestCase {
             NumericCheck.assertThrows(.outOfMemory, "pixelShuffle factor \(r)") { try pixelShuffle(x, factor: r) }
         }
         NumericCheck.assertThrows(.shape, "pixelShuffle factor 2^20") { try pixelShuffle(x, factor: 1 << 20) }
+        // No channels: the output would be empty but its map absurdly large.
+        NumericCheck.assertThrows(.outOfMemory, "pixelShuffle empty, huge map") {
+            try pixelShuffle(Variable(Tensor(zeros: [1, 0, 1 << 20, 4])), factor: 1 << 20)
+        }
     }
 
     func testDeformSampleShapeErrors() {

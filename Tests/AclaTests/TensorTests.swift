@@ -22,6 +22,9 @@ final class TensorTests: XCTestCase {
         NumericCheck.assertThrows(.outOfMemory, "over the element limit") { try Tensor(shape: [1 << 20, 1 << 20], data: []) }
         // A zero dimension must not hide absurd others: ops multiply h*w, n*c of such shapes.
         NumericCheck.assertThrows(.outOfMemory, "zero with huge dims") { try Tensor(shape: [0, 1, 1 << 40, 1 << 40], data: []) }
+        NumericCheck.assertThrows(.shape, "checkedZeros negative") { try Tensor(checkedZeros: [3, -1]) }
+        NumericCheck.assertThrows(.outOfMemory, "checkedZeros huge") { try Tensor(checkedZeros: [1 << 40, 1 << 40, 0]) }
+        XCTAssertEqual(try Tensor(checkedZeros: [2, 0, 3]).count, 0)
         NumericCheck.assertThrows(.shape, "reshape count") { try Tensor(zeros: [2, 3]).reshaped([4]) }
         NumericCheck.assertThrows(.shape, "requireRank") { try Tensor(zeros: [2, 3]).requireRank(4, "x") }
         NumericCheck.assertThrows(.shape, "requireShape") { try Tensor(zeros: [2, 3]).requireShape([3, 2], "x") }

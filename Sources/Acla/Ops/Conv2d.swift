@@ -33,10 +33,8 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, bandFloats: Int) t
     let (n32, cin32, h32, w32) = try (kernelInt32(n, "conv2d batch"), kernelInt32(cin, "conv2d input channels"),
                                       kernelInt32(h, "conv2d height"), kernelInt32(w, "conv2d width"))
     let (cout32, k32) = try (kernelInt32(cout, "conv2d output channels"), kernelInt32(k, "conv2d kernel size"))
-    let outShape = [n, cout, h, w]
-    _ = try CheckedSize.product(outShape, what: "conv2d output")
     let band = bandFloats
-    var y = Tensor(zeros: outShape)
+    var y = try Tensor(checkedZeros: [n, cout, h, w], what: "conv2d output")
     let threads = Threads.count
     let status = y.data.withUnsafeMutableBufferPointer { yp in
         x.value.data.withUnsafeBufferPointer { xp in

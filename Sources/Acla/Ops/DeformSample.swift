@@ -13,12 +13,11 @@ public func deformSample(_ values: Variable, offsets: Variable) throws -> Variab
         throw AclaError.shape("deformSample offsets must be [\(n), 2K, \(h), \(w)], got \(o)")
     }
     let k = o[1] / 2
-    let outShape = [n, try checkedProduct(k, c, "deformSample output channels"), h, w]
-    _ = try CheckedSize.product(outShape, what: "deformSample output")
+    var out = try Tensor(checkedZeros: [n, checkedProduct(k, c, "deformSample output channels"), h, w],
+                         what: "deformSample output")
     let (n32, c32, h32, w32, k32) = try (kernelInt32(n, "deformSample batch"), kernelInt32(c, "deformSample channels"),
                                          kernelInt32(h, "deformSample height"), kernelInt32(w, "deformSample width"),
                                          kernelInt32(k, "deformSample keys"))
-    var out = Tensor(zeros: outShape)
     let threads = Threads.count
     out.data.withUnsafeMutableBufferPointer { op in
         values.value.data.withUnsafeBufferPointer { vp in

@@ -10,13 +10,12 @@ public func pixelShuffle(_ x: Variable, factor r: Int) throws -> Variable {
     }
     let c = cin / rr
     let (oh, ow) = try (checkedProduct(h, r, "pixelShuffle output height"), checkedProduct(w, r, "pixelShuffle output width"))
-    _ = try CheckedSize.product([n, c, oh, ow], what: "pixelShuffle output")
+    var out = try Tensor(checkedZeros: [n, c, oh, ow], what: "pixelShuffle output")
     // index map from output position to input position, used both ways
     func inputIndex(_ b: Int, _ ch: Int, _ oy: Int, _ ox: Int) -> Int {
         let (y, i, xx, j) = (oy / r, oy % r, ox / r, ox % r)
         return ((b * cin + ch * r * r + i * r + j) * h + y) * w + xx
     }
-    var out = Tensor(zeros: [n, c, oh, ow])
     out.data.withUnsafeMutableBufferPointer { op in
         x.value.data.withUnsafeBufferPointer { ip in
             var o = 0
