@@ -90,6 +90,16 @@ final class AutogradGraphTests: XCTestCase {
         XCTAssertLessThan(NumericCheck.relativeError(a.grad!.data.map(Double.init), expected), 1e-6)
     }
 
+    /// A faulty op (wrong gradient count or shape) is an internal error, not memory corruption.
+    func testMisshapenGradientFromAnOpIsAnError() {
+        let p = Variable(Tensor(zeros: [2, 2]), requiresGrad: true)
+        let wrongShape = Variable(value: Tensor(zeros: [2, 2]), parents: [p]) { _ in [Tensor(zeros: [4])] }
+        NumericCheck.assertThrows(.internal, "gradient shape") { try wrongShape.backward() }
+        let wrongCount = Variable(value: Tensor(zeros: [2, 2]), parents: [p]) { g in [g, g] }
+        NumericCheck.assertThrows(.internal, "gradient count") { try wrongCount.backward() }
+        XCTAssertNil(p.grad)
+    }
+
     /// Leaves accumulate over backward calls (an optimiser zeroes them between steps).
     func testGradientsAccumulateAcrossCalls() throws {
         var rng = TestSeed.generator(604)

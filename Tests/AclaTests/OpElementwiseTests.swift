@@ -46,7 +46,7 @@ final class OpElementwiseTests: XCTestCase {
         }
         // Saturated inputs stay finite (no inf/inf).
         let y = sigmoid(Variable(try Tensor(shape: [4], data: [-200, -90, 90, 200])))
-        XCTAssertEqual(y.value.data, [0, 0, 1, 1].map { Float($0) }, accuracy: 1e-30)
+        assertElementsEqual(y.value.data, [0, 0, 1, 1], accuracy: 1e-30)
     }
 
     /// A gradient only flows to the operands that want one.
@@ -60,7 +60,7 @@ final class OpElementwiseTests: XCTestCase {
 }
 
 /// Element-wise accuracy on float arrays (XCTAssertEqual has no array-with-accuracy form).
-func XCTAssertEqual(_ a: [Float], _ b: [Float], accuracy: Float, file: StaticString = #filePath, line: UInt = #line) {
+private func assertElementsEqual(_ a: [Float], _ b: [Float], accuracy: Float, file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a.count, b.count, file: file, line: line)
     for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
 }
