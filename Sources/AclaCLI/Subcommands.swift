@@ -4,5 +4,8 @@ import ArgumentParser
 enum CLISubcommands {
     static let all: [ParsableCommand.Type] = [
         Threads_.self,
+        Info.self,
+        ModelInit.self,
+        Forward.self,
     ]
 }

@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A regular file opened for reading at explicit offsets (pread), so a reader validates sizes
+/// against `size` before it allocates anything.
+final class ReadableFile {
+    let path: String
+    let size: Int
+    private let fd: Int32
+
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw AclaError.io("cannot open '\(path)': \(errnoText())") }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errnoText()
+            close(fd)
+            throw AclaError.io("cannot stat '\(path)': \(e)")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw AclaError.io("'\(path)' is not a regular file")
+        }
+        self.path = path
+        self.fd = fd
+        self.size = Int(st.st_size)
+    }
+
+    deinit { close(fd) }
+
+    /// Exactly `count` bytes at `offset`; the caller has checked the range against `size`.
+    func read(offset: Int, count: Int) throws -> [UInt8] {
+        guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
+            throw AclaError.format("'\(path)': read of \(count) bytes at offset \(offset) is beyond the file's \(size) bytes")
+        }
+        var out = [UInt8](repeating: 0, count: count)
+        var done = 0
+        try out.withUnsafeMutableBytes { buf in
+            while done < count {
+                let n = pread(fd, buf.baseAddress! + done, count - done, off_t(offset + done))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw AclaError.io("cannot read '\(path)': \(errnoText())")
+                }
+                guard n > 0 else { throw AclaError.format("'\(path)' ended early (file changed while reading?)") }
+                done += n
+            }
+        }
+        return out
+    }
+}
+
+/// Writes a file atomically: the bytes go to a temporary file in the same directory, which is
+/// flushed to disk and then renamed over `path`, so a crash or a full disk never leaves a
+/// half-written checkpoint under the final name.
+final class AtomicFileWriter {
+    let path: String
+    private let tempPath: String
+    private var fd: Int32
+    private var finished = false
+
+    init(path: String) throws {
+        guard !path.isEmpty else { throw AclaError.invalidArgument("output path is empty") }
+        self.path = path
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var lastError = ""
+        for attempt in 0..<100 {
+            let candidate = "\(dir).\(base).tmp-\(getpid())-\(attempt)"
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                self.fd = fd
+                self.tempPath = candidate
+                return
+            }
+            lastError = errnoText()
+            if errno != EEXIST { break }
+        }
+        throw AclaError.io("cannot create a temporary file next to '\(path)': \(lastError)")
+    }
+
+    deinit {
+        if !finished {
+            close(fd)
+            unlink(tempPath)
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AclaError.io("cannot write '\(path)': \(errnoText())")
+            }
+            done += n
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Flushes, closes and renames the temporary file over the destination.
+    func commit() throws {
+        guard fsync(fd) == 0 else { throw AclaError.io("cannot flush '\(path)': \(errnoText())") }
+        let rc = close(fd)
+        finished = true
+        guard rc == 0 else {
+            unlink(tempPath)
+            throw AclaError.io("cannot close '\(path)': \(errnoText())")
+        }
+        guard rename(tempPath, path) == 0 else {
+            let e = errnoText()
+            unlink(tempPath)
+            throw AclaError.io("cannot write '\(path)': \(e)")
+        }
+    }
+}
+
+func errnoText() -> String { String(cString: strerror(errno)) }

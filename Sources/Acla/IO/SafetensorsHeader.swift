@@ -1,0 +1,105 @@
+/// One tensor of a safetensors file: byte offsets relative to the start of the data buffer.
+public struct SafetensorsEntry: Equatable, Sendable {
+    public let name: String
+    public let dtype: SafetensorsDType
+    public let shape: [Int]
+    public let begin: Int
+    public let end: Int
+
+    public var elementCount: Int { shape.reduce(1, *) }  // validated not to overflow
+}
+
+/// The validated header of a safetensors file (CONVENTIONS.md section 5). Every rule is checked
+/// here, before any tensor data is read: a file that passes has tensors tiling the data buffer
+/// exactly, each with a byte length equal to its shape times its dtype size.
+public struct SafetensorsHeader: Sendable {
+    public static let maxHeaderBytes = 100_000_000
+
+    /// Tensors in buffer order (by offset).
+    public let entries: [SafetensorsEntry]
+    public let metadata: [String: String]
+
+    /// Parses the JSON header bytes of a file whose data buffer is `bufferSize` bytes long.
+    public init(bytes: [UInt8], bufferSize: Int) throws {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw AclaError.format("header is not valid UTF-8")
+        }
+        guard case .object(let root) = try JSONParser.parse(bytes: bytes) else {
+            throw AclaError.format("header is not a JSON object")
+        }
+        var metadata: [String: String] = [:]
+        var entries: [SafetensorsEntry] = []
+        for (name, value) in root.entries {
+            if name == "__metadata__" {
+                metadata = try SafetensorsHeader.parseMetadata(value)
+            } else {
+                entries.append(try SafetensorsHeader.parseEntry(name, value, bufferSize: bufferSize))
+            }
+        }
+        entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        var cursor = 0
+        var previous: String?
+        for e in entries {
+            if e.begin < cursor {
+                throw AclaError.format("tensors \"\(previous ?? "")\" and \"\(e.name)\" overlap (\"\(e.name)\" begins at byte \(e.begin), before \(cursor))")
+            }
+            if e.begin > cursor {
+                throw AclaError.format("hole in the data buffer: bytes \(cursor)..<\(e.begin) before tensor \"\(e.name)\" belong to no tensor")
+            }
+            cursor = e.end
+            previous = e.name
+        }
+        guard cursor == bufferSize else {
+            throw AclaError.format("data buffer is \(bufferSize) bytes but the tensors cover \(cursor): \(bufferSize - cursor) trailing bytes belong to no tensor")
+        }
+        self.entries = entries
+        self.metadata = metadata
+    }
+
+    private static func parseMetadata(_ value: JSONValue) throws -> [String: String] {
+        guard case .object(let o) = value else {
+            throw AclaError.format("__metadata__ must be an object of strings, got \(value.typeDescription)")
+        }
+        var out: [String: String] = [:]
+        for (k, v) in o.entries {
+            guard case .string(let s) = v else {
+                throw AclaError.format("__metadata__ value \"\(k)\" must be a string, got \(v.typeDescription)")
+            }
+            out[k] = s
+        }
+        return out
+    }
+
+    private static func parseEntry(_ name: String, _ value: JSONValue, bufferSize: Int) throws -> SafetensorsEntry {
+        func bad(_ why: String) -> AclaError { AclaError.format("tensor \"\(name)\": \(why)") }
+        guard case .object(let o) = value else { throw bad("entry must be an object, got \(value.typeDescription)") }
+        for key in o.keys where !["dtype", "shape", "data_offsets"].contains(key) {
+            throw bad("unknown field \"\(key)\"")
+        }
+        guard case .string(let dtypeName)? = o["dtype"] else { throw bad("missing or non-string \"dtype\"") }
+        guard let dtype = SafetensorsDType(rawValue: dtypeName) else { throw bad("unknown dtype \"\(dtypeName)\"") }
+        guard case .array(let shapeValues)? = o["shape"] else { throw bad("missing or non-array \"shape\"") }
+        var shape: [Int] = []
+        for v in shapeValues {
+            guard case .integer(let d) = v, d >= 0 else { throw bad("shape entries must be non-negative integers, got \(JSONWriter.string(.array(shapeValues)))") }
+            shape.append(d)
+        }
+        guard case .array(let offsets)? = o["data_offsets"], offsets.count == 2,
+              case .integer(let begin) = offsets[0], case .integer(let end) = offsets[1], begin >= 0, end >= begin else {
+            throw bad("\"data_offsets\" must be [begin, end] with 0 <= begin <= end")
+        }
+        var bytes = dtype.byteSize
+        for d in shape {
+            let (p, overflow) = bytes.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw bad("byte size of shape \(shape) (\(dtypeName)) overflows") }
+            bytes = p
+        }
+        guard end <= bufferSize else {
+            throw bad("data_offsets [\(begin), \(end)] extend beyond the \(bufferSize)-byte data buffer (file truncated?)")
+        }
+        guard end - begin == bytes else {
+            throw bad("data_offsets [\(begin), \(end)] hold \(end - begin) bytes but shape \(shape) of \(dtypeName) needs \(bytes)")
+        }
+        return SafetensorsEntry(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
+    }
+}

@@ -1,0 +1,88 @@
+import Acla
+
+// The model functions of C-API.md section 3 (create, load, save, destroy, config, sizes).
+
+/// Flags of `acla_model_load_ex` (the values of ACLA_LOAD_* in acla.h).
+private let knownLoadFlags = CheckpointLoadOptions.all.rawValue
+
+@_cdecl("acla_model_create")
+public func acla_model_create(_ configJSON: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    boundary {
+        let out = try requireNonNull(out, "out")
+        let config = try ModelConfig.parse(string(configJSON, "config_json"))
+        out.pointee = ModelBox(try Network(config: config)).retainedHandle()
+    }
+}
+
+@_cdecl("acla_model_load")
+public func acla_model_load(_ path: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?,
+                            _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    acla_model_load_ex(path, configJSON, 0, out)
+}
+
+@_cdecl("acla_model_load_ex")
+public func acla_model_load_ex(_ path: UnsafePointer<CChar>?, _ configJSON: UnsafePointer<CChar>?, _ flags: UInt32,
+                               _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    boundary {
+        let out = try requireNonNull(out, "out")
+        let path = try string(path, "path")
+        guard flags & ~knownLoadFlags == 0 else {
+            throw AclaError.invalidArgument("unknown load flags 0x\(String(flags & ~knownLoadFlags, radix: 16))")
+        }
+        let config = try configJSON.map { try ModelConfig.parse(string($0, "config_json")) }
+        let network = try Network.load(path: path, config: config, options: CheckpointLoadOptions(rawValue: flags))
+        out.pointee = ModelBox(network).retainedHandle()
+    }
+}
+
+@_cdecl("acla_model_save")
+public func acla_model_save(_ model: OpaquePointer?, _ path: UnsafePointer<CChar>?) -> Int32 {
+    boundary { try modelBox(model).network.save(to: string(path, "path")) }
+}
+
+@_cdecl("acla_model_destroy")
+public func acla_model_destroy(_ model: OpaquePointer?) {
+    guard let model else { return }
+    Unmanaged<ModelBox>.fromOpaque(UnsafeRawPointer(model)).release()
+}
+
+@_cdecl("acla_model_config")
+public func acla_model_config(_ model: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ cap: UInt,
+                              _ needed: UnsafeMutablePointer<UInt>?) -> Int32 {
+    boundary {
+        try copyString(modelBox(model).network.config.json, to: buf, capacity: cap, needed: needed, what: "model config")
+    }
+}
+
+@_cdecl("acla_model_parameter_count")
+public func acla_model_parameter_count(_ model: OpaquePointer?, _ out: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    boundary {
+        let box = try modelBox(model)
+        try requireNonNull(out, "out").pointee = UInt64(box.network.parameterCount)
+    }
+}
+
+@_cdecl("acla_model_macs")
+public func acla_model_macs(_ model: OpaquePointer?, _ height: Int32, _ width: Int32, _ out: UnsafeMutablePointer<UInt64>?) -> Int32 {
+    boundary {
+        let box = try modelBox(model)
+        let out = try requireNonNull(out, "out")
+        out.pointee = try box.network.macs(height: Int(height), width: Int(width))
+    }
+}
+
+@_cdecl("acla_model_output_size")
+public func acla_model_output_size(_ model: OpaquePointer?, _ height: Int32, _ width: Int32,
+                                   _ outChannels: UnsafeMutablePointer<Int32>?, _ outHeight: UnsafeMutablePointer<Int32>?,
+                                   _ outWidth: UnsafeMutablePointer<Int32>?) -> Int32 {
+    boundary {
+        let box = try modelBox(model)
+        let (pc, ph, pw) = (try requireNonNull(outChannels, "out_channels"), try requireNonNull(outHeight, "out_height"),
+                            try requireNonNull(outWidth, "out_width"))
+        let size = try box.network.outputSize(height: Int(height), width: Int(width))
+        // outputSize guarantees every value fits in int32
+        pc.pointee = Int32(size.channels)
+        ph.pointee = Int32(size.height)
+        pw.pointee = Int32(size.width)
+    }
+}

@@ -1,0 +1,26 @@
+import Acla
+
+@_cdecl("acla_model_forward")
+public func acla_model_forward(_ model: OpaquePointer?, _ input: UnsafePointer<Float>?, _ n: Int32, _ c: Int32,
+                               _ h: Int32, _ w: Int32, _ output: UnsafeMutablePointer<Float>?, _ outputLength: UInt) -> Int32 {
+    boundary {
+        let network = try modelBox(model).network
+        let input = try requireNonNull(input, "input")
+        let output = try requireNonNull(output, "output")
+        let shape = [Int(n), Int(c), Int(h), Int(w)]
+        // sizes, channels and the feature-map limit, before any memory is read
+        try network.validateInput(shape: shape)
+        let size = try network.outputSize(height: Int(h), width: Int(w))
+        let expected = try CheckedSize.product([Int(n), size.channels, size.height, size.width], what: "model output")
+        guard outputLength == UInt(expected) else {
+            throw AclaError.shape("output_len is \(outputLength) floats, the output [\(n), \(size.channels), \(size.height), \(size.width)] needs \(expected)")
+        }
+        let count = try CheckedSize.product(shape, what: "model input")
+        let x = try Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: input, count: count)))
+        let y = try network.forward(x, context: ForwardContext(mode: .evaluation))
+        guard y.count == expected else { throw AclaError.internal("forward produced \(y.shape), expected \(expected) values") }
+        y.data.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { output.update(from: base, count: expected) }
+        }
+    }
+}

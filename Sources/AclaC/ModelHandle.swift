@@ -1,0 +1,42 @@
+import Acla
+
+/// What an `acla_model *` points to: a retained box around the network. Other AclaC files
+/// (trainer, restorer, search) reach the network through `modelBox(_:)`.
+final class ModelBox {
+    var network: Network
+
+    init(_ network: Network) { self.network = network }
+
+    /// A new handle (+1 retained); `acla_model_destroy` releases it.
+    func retainedHandle() -> OpaquePointer {
+        OpaquePointer(Unmanaged.passRetained(self).toOpaque())
+    }
+}
+
+/// The box behind a handle argument; NULL is an invalid-argument error naming the parameter.
+func modelBox(_ p: OpaquePointer?, _ name: String = "model") throws -> ModelBox {
+    let p = try requireNonNull(p, name)
+    return Unmanaged<ModelBox>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+}
+
+/// Copies `text` and its NUL into a caller buffer with the `needed` protocol of
+/// `acla_model_config`: `*needed` is always set; a buffer smaller than needed is ACLA_ERR_SHAPE
+/// and receives nothing.
+func copyString(_ text: String, to buf: UnsafeMutablePointer<CChar>?, capacity cap: UInt,
+                needed: UnsafeMutablePointer<UInt>?, what: String) throws {
+    let needed = try requireNonNull(needed, "needed")
+    let bytes = Array(text.utf8)
+    let size = UInt(bytes.count) + 1
+    guard cap >= size else {
+        needed.pointee = size
+        throw AclaError.shape("\(what) needs \(size) bytes including the terminating NUL, buffer holds \(cap)")
+    }
+    let buf = try requireNonNull(buf, "buf")
+    bytes.withUnsafeBufferPointer { src in
+        src.withMemoryRebound(to: CChar.self) { s in
+            if let base = s.baseAddress { buf.update(from: base, count: bytes.count) }
+        }
+    }
+    buf[bytes.count] = 0
+    needed.pointee = size
+}

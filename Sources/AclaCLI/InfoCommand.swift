@@ -1,0 +1,39 @@
+import Acla
+import ArgumentParser
+import Foundation
+
+/// `acla info MODEL [--size HxW]`: architecture, parameter count and MACs of a config or checkpoint.
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe a model config or checkpoint: architecture, parameters, MACs.")
+
+    @Argument(help: "A model config (.json) or a safetensors checkpoint.")
+    var model: String
+
+    @Option(help: "Input size HxW for the MAC count and output size.")
+    var size: String = "48x48"
+
+    @Option(help: "Config (file or inline JSON) for checkpoints without one, or to override it.")
+    var config: String?
+
+    @Flag(help: "Load tail tensors only where they fit (x2 checkpoint into an x3/x4 config).")
+    var ignoreTail = false
+
+    func run() throws {
+        try cliGuard {
+            let (h, w) = try parseImageSize(size)
+            let net = try ModelSource.network(model, config: config,
+                                              options: ModelSource.loadOptions(ignoreTail: ignoreTail, keepMissingAttention: false))
+            let macs = try net.macs(height: h, width: w)
+            let out = try net.outputSize(height: h, width: w)
+            let backbone = net.layout.parameterCount
+            print(net.config.summary)
+            print("parameters: \(groupedDigits(net.parameterCount))"
+                  + (net.parameterCount != backbone ? " (backbone \(groupedDigits(backbone)), attention \(groupedDigits(net.parameterCount - backbone)))" : ""))
+            print("input \(h)x\(w) -> output \(out.channels)x\(out.height)x\(out.width)")
+            print("MACs: \(groupedDigits(macs)) (\(String(format: "%.2f", Double(macs) / 1e9)) G)")
+            print("config: \(net.config.json)")
+        }
+    }
+}
