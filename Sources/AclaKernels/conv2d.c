@@ -9,9 +9,12 @@
 
 #define BAND_FLOATS (1L << 21)
 
-static int band_rows(int cin, int k, int h, int w) {
+// Rows of the output per band so the column buffer holds about band_floats floats (at least one
+// row); band_floats <= 0 means the default.
+static int band_rows(int cin, int k, int h, int w, long band_floats) {
+    if (band_floats <= 0) band_floats = BAND_FLOATS;
     long per_row = (long)cin * k * k * w;
-    long rows = per_row > 0 ? BAND_FLOATS / per_row : h;
+    long rows = per_row > 0 ? band_floats / per_row : h;
     if (rows < 1) rows = 1;
     if (rows > h) rows = h;
     return (int)rows;
@@ -33,7 +36,10 @@ static void im2col_band(const float *x, int cin, int h, int w, int k, int y0, in
                     float *d = dst + (long)r * w;
                     if (sy < 0 || sy >= h) { memset(d, 0, sizeof(float) * w); continue; }
                     const float *s = src + (long)sy * w;
+                    // [xlo, xhi) reads inside the row; a kernel wider than the map can push
+                    // xlo past w, so clamp it or the zero fill would run past this row.
                     int xlo = p - kx > 0 ? p - kx : 0;           // first x with x+kx-p >= 0
+                    if (xlo > w) xlo = w;
                     int xhi = w + p - kx < w ? w + p - kx : w;   // first x with x+kx-p >= w
                     if (xhi < xlo) xhi = xlo;
                     for (int xx = 0; xx < xlo; xx++) d[xx] = 0.f;
@@ -71,9 +77,15 @@ static void col2im_band(const float *col, int cin, int h, int w, int k, int y0, 
 int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
                       const float *weight, const float *bias, int cout, int k,
                       float *y, int nthreads) {
+    return ak_conv2d_forward_banded(x, n, cin, h, w, weight, bias, cout, k, y, 0, nthreads);
+}
+
+int ak_conv2d_forward_banded(const float *x, int n, int cin, int h, int w,
+                             const float *weight, const float *bias, int cout, int k,
+                             float *y, long band_floats, int nthreads) {
     const long hw = (long)h * w;
     const int kdim = cin * k * k;
-    const int rows = band_rows(cin, k, h, w);
+    const int rows = band_rows(cin, k, h, w, band_floats);
     float *col = NULL;
     if (k > 1) {
         col = malloc(sizeof(float) * (size_t)kdim * rows * w);
@@ -107,9 +119,15 @@ int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
 int ak_conv2d_backward(const float *x, int n, int cin, int h, int w,
                        const float *weight, int cout, int k, const float *dy,
                        float *dx, float *dweight, float *dbias, int nthreads) {
+    return ak_conv2d_backward_banded(x, n, cin, h, w, weight, cout, k, dy, dx, dweight, dbias, 0, nthreads);
+}
+
+int ak_conv2d_backward_banded(const float *x, int n, int cin, int h, int w,
+                              const float *weight, int cout, int k, const float *dy,
+                              float *dx, float *dweight, float *dbias, long band_floats, int nthreads) {
     const long hw = (long)h * w;
     const int kdim = cin * k * k;
-    const int rows = band_rows(cin, k, h, w);
+    const int rows = band_rows(cin, k, h, w, band_floats);
     float *col = NULL, *dcol = NULL;
     if (k > 1) {
         col = malloc(sizeof(float) * (size_t)kdim * rows * w);

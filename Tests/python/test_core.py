@@ -26,3 +26,53 @@ def test_bad_thread_count_raises(bad):
     with pytest.raises(acla.AclaError) as info:
         acla.set_num_threads(bad)
     assert info.value.status == acla.ERR_INVALID_ARGUMENT
+
+
+def test_version_number_matches_string():
+    major, minor, patch = (int(p) for p in acla.version().split("."))
+    assert acla.version_number() == major * 10000 + minor * 100 + patch
+
+
+def test_every_status_has_distinct_text():
+    texts = [acla.status_string(s) for s in range(10)]
+    assert all(texts) and len(set(texts)) == 10
+    assert "unknown status code" not in texts
+    assert acla.status_string(-1) == "unknown status code"
+
+
+def test_error_message_names_the_value_and_clears_on_success():
+    before = acla.get_num_threads()
+    with pytest.raises(acla.AclaError) as info:
+        acla.set_num_threads(0)
+    assert "0" in info.value.message
+    assert acla.library.acla_last_error_message().decode()  # still there until the next call
+    acla.set_num_threads(before)
+    assert acla.library.acla_last_error_message() == b""
+    assert acla.get_num_threads() == before
+
+
+def test_error_message_is_thread_local():
+    import threading
+
+    assert acla.library.acla_set_num_threads(-7) == acla.ERR_INVALID_ARGUMENT
+    seen = {}
+
+    def other():
+        seen["before"] = acla.library.acla_last_error_message()
+        seen["status"] = acla.library.acla_set_num_threads(-9)
+        seen["after"] = acla.library.acla_last_error_message()
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert seen["before"] == b""
+    assert seen["status"] == acla.ERR_INVALID_ARGUMENT and b"-9" in seen["after"]
+    assert b"-7" in acla.library.acla_last_error_message()
+
+
+def test_ctypes_wrapping_is_refused_not_wrapped():
+    # 2**32 + 2 would wrap to 2 in a raw ctypes call; the binding must refuse it.
+    before = acla.get_num_threads()
+    with pytest.raises(acla.AclaError):
+        acla.set_num_threads(2**32 + 2)
+    assert acla.get_num_threads() == before

@@ -14,8 +14,15 @@ extension Variable {
                 continue
             }
             let parentGrads = try fn(g)
+            guard parentGrads.count == node.parents.count else {
+                throw AclaError.internal("an op returned \(parentGrads.count) gradients for \(node.parents.count) inputs")
+            }
             for (parent, pg) in zip(node.parents, parentGrads) {
                 guard parent.requiresGrad, let pg else { continue }
+                // A wrongly shaped gradient from an op would otherwise be summed out of bounds.
+                guard pg.shape == parent.shape else {
+                    throw AclaError.internal("an op returned a gradient of shape \(pg.shape) for an input of shape \(parent.shape)")
+                }
                 let key = ObjectIdentifier(parent)
                 pending[key] = pending[key].map { Variable.sum($0, pg) } ?? pg
             }

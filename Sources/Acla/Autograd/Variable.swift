@@ -7,8 +7,9 @@ public final class Variable {
     /// Accumulated gradient of a leaf that requires one (parameters, or inputs marked so).
     public var grad: Tensor?
     public let requiresGrad: Bool
-    let parents: [Variable]
-    let backwardFn: ((Tensor) throws -> [Tensor?])?
+    // `var` only so that deinit can take them apart (see below); never reassigned otherwise.
+    private(set) var parents: [Variable]
+    private(set) var backwardFn: ((Tensor) throws -> [Tensor?])?
 
     /// A leaf: a parameter (`requiresGrad: true`) or a constant input.
     public init(_ value: Tensor, requiresGrad: Bool = false) {
@@ -23,6 +24,24 @@ public final class Variable {
         self.requiresGrad = true
         self.parents = parents
         self.backwardFn = backward
+    }
+
+    /// Releases the tape behind this node iteratively. The default release is recursive (each
+    /// node frees its parents from inside its own deinit), which overflows the stack on tapes a
+    /// few ten thousand ops deep (less on threads with small stacks). Here every node that only
+    /// this teardown still holds hands its parents (and its closure, which captures them) to a
+    /// work list before it is freed, so each deinit is shallow.
+    deinit {
+        guard !parents.isEmpty else { return }
+        var pending = parents
+        parents = []
+        backwardFn = nil
+        while var node = pending.popLast() {
+            guard isKnownUniquelyReferenced(&node) else { continue }
+            pending.append(contentsOf: node.parents)
+            node.parents = []
+            node.backwardFn = nil
+        }
     }
 
     public var shape: [Int] { value.shape }

@@ -13,15 +13,17 @@ public func deformSample(_ values: Variable, offsets: Variable) throws -> Variab
         throw AclaError.shape("deformSample offsets must be [\(n), 2K, \(h), \(w)], got \(o)")
     }
     let k = o[1] / 2
-    let outShape = [n, k * c, h, w]
-    _ = try CheckedSize.product(outShape, what: "deformSample output")
-    var out = Tensor(zeros: outShape)
+    var out = try Tensor(checkedZeros: [n, checkedProduct(k, c, "deformSample output channels"), h, w],
+                         what: "deformSample output")
+    let (n32, c32, h32, w32, k32) = try (kernelInt32(n, "deformSample batch"), kernelInt32(c, "deformSample channels"),
+                                         kernelInt32(h, "deformSample height"), kernelInt32(w, "deformSample width"),
+                                         kernelInt32(k, "deformSample keys"))
     let threads = Threads.count
     out.data.withUnsafeMutableBufferPointer { op in
         values.value.data.withUnsafeBufferPointer { vp in
             offsets.value.data.withUnsafeBufferPointer { fp in
-                ak_deform_sample_forward(vp.baseAddress, Int32(n), Int32(c), Int32(h), Int32(w),
-                                         fp.baseAddress, Int32(k), op.baseAddress, threads)
+                ak_deform_sample_forward(vp.baseAddress, n32, c32, h32, w32,
+                                         fp.baseAddress, k32, op.baseAddress, threads)
             }
         }
     }
@@ -33,8 +35,8 @@ public func deformSample(_ values: Variable, offsets: Variable) throws -> Variab
                 values.value.data.withUnsafeBufferPointer { vp in
                     offsets.value.data.withUnsafeBufferPointer { fp in
                         dy.data.withUnsafeBufferPointer { gp in
-                            ak_deform_sample_backward(vp.baseAddress, Int32(n), Int32(c), Int32(h), Int32(w),
-                                                      fp.baseAddress, Int32(k), gp.baseAddress, dvp, dfp, threads)
+                            ak_deform_sample_backward(vp.baseAddress, n32, c32, h32, w32,
+                                                      fp.baseAddress, k32, gp.baseAddress, dvp, dfp, threads)
                         }
                     }
                 }

@@ -10,6 +10,14 @@ public struct Tensor: Sendable, Equatable {
         self.data = [Float](repeating: 0, count: shape.reduce(1, *))
     }
 
+    /// A tensor of zeros for a shape computed from outside data: negative, overflowing or absurd
+    /// dimensions (also next to a zero dimension) are an AclaError instead of a trap.
+    public init(checkedZeros shape: [Int], what: String = "tensor") throws {
+        _ = try CheckedSize.product(shape, what: what)
+        _ = try CheckedSize.product(shape.map { Swift.max($0, 1) }, what: what)
+        self.init(zeros: shape)
+    }
+
     public init(shape: [Int], repeating value: Float) {
         self.shape = shape
         self.data = [Float](repeating: value, count: shape.reduce(1, *))
@@ -17,6 +25,9 @@ public struct Tensor: Sendable, Equatable {
 
     public init(shape: [Int], data: [Float]) throws {
         let count = try CheckedSize.product(shape)
+        // A zero dimension makes the count 0 whatever the others are; the ops still multiply the
+        // other dimensions (h*w, n*c), so they must be in range too.
+        _ = try CheckedSize.product(shape.map { Swift.max($0, 1) })
         guard count == data.count else {
             throw AclaError.shape("shape \(shape) needs \(count) values, got \(data.count)")
         }
