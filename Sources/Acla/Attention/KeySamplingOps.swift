@@ -11,7 +11,7 @@ struct SourceBuffer {
     let slots: [Int?]
     let stride: Int
 
-    init(_ maps: [Tensor?], channelsLast: Bool) {
+    init(_ maps: [Tensor?], channelsLast: Bool) throws {
         var slots: [Int?] = []
         var next = 0
         for m in maps {
@@ -23,13 +23,14 @@ struct SourceBuffer {
         data = [Float](repeating: 0, count: stride * next)
         self.slots = slots
         guard let first else { return }
-        let (n, c, hw) = (first.shape[0], first.shape[1], first.shape[2] * first.shape[3])
+        let (n, c, hw) = (try kernelInt32(first.shape[0], "attention batch"),
+                          try kernelInt32(first.shape[1], "attention channels"), first.shape[2] * first.shape[3])
         data.withUnsafeMutableBufferPointer { dp in
             for (m, slot) in zip(maps, slots) {
                 guard let m, let slot, let base = dp.baseAddress else { continue }
                 m.data.withUnsafeBufferPointer { mp in
                     if channelsLast {
-                        ak_nchw_to_nhwc(mp.baseAddress, Int32(n), Int32(c), hw, base + slot * stride, Threads.count)
+                        ak_nchw_to_nhwc(mp.baseAddress, n, c, hw, base + slot * stride, Threads.count)
                     } else {
                         (base + slot * stride).update(from: mp.baseAddress!, count: stride)
                     }
@@ -59,20 +60,33 @@ struct SourceBuffer {
     }
 
     /// Source s as an NCHW tensor of `shape` (converting back from channels-last if needed).
-    func tensor(_ s: Int, shape: [Int], channelsLast: Bool) -> Tensor? {
+    func tensor(_ s: Int, shape: [Int], channelsLast: Bool) throws -> Tensor? {
         guard let slot = slots[s] else { return nil }
+        let (n, c) = (try kernelInt32(shape[0], "attention batch"), try kernelInt32(shape[1], "attention channels"))
         var t = Tensor(zeros: shape)
         data.withUnsafeBufferPointer { p in
             let src = p.baseAddress! + slot * stride
             t.data.withUnsafeMutableBufferPointer { tp in
                 if channelsLast {
-                    ak_nhwc_to_nchw(src, Int32(shape[0]), Int32(shape[1]), shape[2] * shape[3], tp.baseAddress, Threads.count)
+                    ak_nhwc_to_nchw(src, n, c, shape[2] * shape[3], tp.baseAddress, Threads.count)
                 } else {
                     tp.baseAddress!.update(from: src, count: stride)
                 }
             }
         }
         return t
+    }
+}
+
+/// The sizes the key kernels take as C int, checked once (the key channels 2*r*K too).
+struct KeyKernelSizes {
+    let n, c, h, w, r, k: Int32
+
+    init(n: Int, c: Int, h: Int, w: Int, r: Int, keys: Int) throws {
+        (self.n, self.c) = (try kernelInt32(n, "attention batch"), try kernelInt32(c, "attention channels"))
+        (self.h, self.w) = (try kernelInt32(h, "attention map height"), try kernelInt32(w, "attention map width"))
+        (self.r, self.k) = (try kernelInt32(r, "attention sources"), try kernelInt32(keys, "attention keys"))
+        _ = try kernelInt32(checkedProduct(2 * r, keys, "attention key channels"), "attention key channels")
     }
 }
 
@@ -93,13 +107,14 @@ func sampleGates(_ gates: [Variable?], offsets: Variable, keys: Int) throws -> V
         throw AclaError.shape("key offsets need \(2 * r * keys) channels for \(r) sources of \(keys) keys, got \(offsets.shape)")
     }
     try checkSources(gates, channels: 1, n: n, h: h, w: w, "gate map")
-    let buffer = SourceBuffer(gates.map { $0?.value }, channelsLast: false)
+    let size = try KeyKernelSizes(n: n, c: 1, h: h, w: w, r: r, keys: keys)
+    let buffer = try SourceBuffer(gates.map { $0?.value }, channelsLast: false)
     var beta = Tensor(zeros: [n, r * keys, h, w])
     let threads = Threads.count
     buffer.withPointers { gp in
         offsets.value.data.withUnsafeBufferPointer { op in
             beta.data.withUnsafeMutableBufferPointer { bp in
-                ak_cla_gate_forward(gp, Int32(r), Int32(keys), Int32(n), Int32(h), Int32(w),
+                ak_cla_gate_forward(gp, size.r, size.k, size.n, size.h, size.w,
                                     op.baseAddress, bp.baseAddress, threads)
             }
         }
@@ -113,7 +128,7 @@ func sampleGates(_ gates: [Variable?], offsets: Variable, keys: Int) throws -> V
                 withOptionalMutableBuffer(&doff) { dop in
                     offsets.value.data.withUnsafeBufferPointer { op in
                         dbeta.data.withUnsafeBufferPointer { dbp in
-                            ak_cla_gate_backward(gp, Int32(r), Int32(keys), Int32(n), Int32(h), Int32(w),
+                            ak_cla_gate_backward(gp, size.r, size.k, size.n, size.h, size.w,
                                                  op.baseAddress, dbp.baseAddress, dgp, dop, threads)
                         }
                     }
@@ -122,7 +137,7 @@ func sampleGates(_ gates: [Variable?], offsets: Variable, keys: Int) throws -> V
         }
         var grads: [Tensor?] = [doff]
         for s in gates.indices where gates[s] != nil {
-            grads.append(dgates.tensor(s, shape: [n, 1, h, w], channelsLast: false))
+            grads.append(try dgates.tensor(s, shape: [n, 1, h, w], channelsLast: false))
         }
         return grads
     }
@@ -152,7 +167,8 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
     if let mask { try mask.value.requireShape(logits.shape, "key mask") }
     try requireClosed(values: values, mask: mask, keys: keys)
     let hw = h * w
-    let buffer = SourceBuffer(values.map { $0?.value }, channelsLast: true)
+    let size = try KeyKernelSizes(n: n, c: c, h: h, w: w, r: r, keys: keys)
+    let buffer = try SourceBuffer(values.map { $0?.value }, channelsLast: true)
     var yLast = [Float](repeating: 0, count: n * hw * c)
     var gathered: Int64 = 0
     let threads = Threads.count
@@ -161,7 +177,7 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
             logits.value.data.withUnsafeBufferPointer { lp in
                 withOptionalBuffer(mask?.value.data) { mp in
                     yLast.withUnsafeMutableBufferPointer { yp in
-                        ak_cla_aggregate_forward(vp, Int32(r), Int32(keys), Int32(n), Int32(c), Int32(h), Int32(w),
+                        ak_cla_aggregate_forward(vp, size.r, size.k, size.n, size.c, size.h, size.w,
                                                  op.baseAddress, lp.baseAddress, mp, yp.baseAddress, nil,
                                                  &gathered, threads)
                     }
@@ -172,14 +188,14 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
     guard rc == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
     var y = Tensor(zeros: [n, c, h, w])
     yLast.withUnsafeBufferPointer { src in
-        y.data.withUnsafeMutableBufferPointer { ak_nhwc_to_nchw(src.baseAddress, Int32(n), Int32(c), hw, $0.baseAddress, threads) }
+        y.data.withUnsafeMutableBufferPointer { ak_nhwc_to_nchw(src.baseAddress, size.n, size.c, hw, $0.baseAddress, threads) }
     }
     var parents = [offsets, logits] + values.compactMap { $0 }
     if let mask { parents.append(mask) }
     let output = Variable.result(y, parents: parents) { dy in
         var dyLast = [Float](repeating: 0, count: dy.count)
         dy.data.withUnsafeBufferPointer { src in
-            dyLast.withUnsafeMutableBufferPointer { ak_nchw_to_nhwc(src.baseAddress, Int32(n), Int32(c), hw, $0.baseAddress, threads) }
+            dyLast.withUnsafeMutableBufferPointer { ak_nchw_to_nhwc(src.baseAddress, size.n, size.c, hw, $0.baseAddress, threads) }
         }
         var dvalues = SourceBuffer(zeroLike: buffer)
         var doff: Tensor? = offsets.requiresGrad ? Tensor(zeros: offsets.shape) : nil
@@ -199,7 +215,7 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
                                     withOptionalBuffer(mask?.value.data) { mp in
                                         dyLast.withUnsafeBufferPointer { gp in
                                             scratch.withUnsafeMutableBufferPointer { sp in
-                                                ak_cla_aggregate_backward(vp, Int32(r), Int32(keys), Int32(n), Int32(c), Int32(h), Int32(w),
+                                                ak_cla_aggregate_backward(vp, size.r, size.k, size.n, size.c, size.h, size.w,
                                                                           op.baseAddress, lp.baseAddress, mp, gp.baseAddress,
                                                                           dvp, dop, dlp, dmp, sp.baseAddress, threads)
                                             }
@@ -215,7 +231,7 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
         guard status == 0 else { throw AclaError.outOfMemory("key aggregation backward could not allocate its scratch") }
         var grads: [Tensor?] = [doff, dlog]
         for s in values.indices where values[s] != nil {
-            grads.append(dvalues.tensor(s, shape: [n, c, h, w], channelsLast: true))
+            grads.append(try dvalues.tensor(s, shape: [n, c, h, w], channelsLast: true))
         }
         if mask != nil { grads.append(dmask) }
         return grads

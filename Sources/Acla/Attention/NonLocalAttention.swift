@@ -50,7 +50,7 @@ final class NonLocalAttention: AttentionModule {
         statistics.measuredMACs = macs(height: h, width: w)
         statistics.probe = []
         if let p = pass.probe, p.y >= 0, p.y < h, p.x >= 0, p.x < w {
-            statistics.probe = probe(p, width: w, queries: queries.value, keys: phis.map(\.value))
+            statistics.probe = try probe(p, width: w, queries: queries.value, keys: phis.map(\.value))
         }
         return z
     }
@@ -68,7 +68,8 @@ final class NonLocalAttention: AttentionModule {
     }
 
     /// The probe query's softmax row, reduced to the `probeKeys` largest weights of each source.
-    private func probe(_ p: ProbePixel, width w: Int, queries: Tensor, keys: [Tensor]) -> [ProbedKey] {
+    private func probe(_ p: ProbePixel, width w: Int, queries: Tensor, keys: [Tensor]) throws -> [ProbedKey] {
+        let inner32 = try kernelInt32(inner, "non-local channels")
         let hw = queries.shape[2] * queries.shape[3]
         let r = keys.count
         var phiAll = [Float](repeating: 0, count: inner * r * hw)
@@ -77,7 +78,7 @@ final class NonLocalAttention: AttentionModule {
         }
         var row = [Float](repeating: 0, count: r * hw)
         queries.data.withUnsafeBufferPointer { qp in
-            ak_nonlocal_row(qp.baseAddress, phiAll, Int32(inner), hw, r * hw, p.y * w + p.x, &row)
+            ak_nonlocal_row(qp.baseAddress, phiAll, inner32, hw, r * hw, p.y * w + p.x, &row)
         }
         var result: [ProbedKey] = []
         for s in 0..<r {
@@ -105,6 +106,7 @@ func nonLocalAggregate(_ queries: Variable, keys: [Variable], values: [Variable]
     let (hw, r) = (h * w, keys.count)
     for t in keys + values { try t.value.requireShape(queries.shape, "non-local key/value map") }
     let threads = Threads.count
+    let ci32 = try kernelInt32(ci, "non-local channels")
     let gatherKeys = { (maps: [Variable], b: Int) -> [Float] in
         var all = [Float](repeating: 0, count: ci * r * hw)
         for (s, m) in maps.enumerated() {
@@ -121,7 +123,7 @@ func nonLocalAggregate(_ queries: Variable, keys: [Variable], values: [Variable]
         let (phiAll, gAll) = (gatherKeys(keys, b), gatherKeys(values, b))
         queries.value.data.withUnsafeBufferPointer { qp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                ak_nonlocal_forward(qp.baseAddress! + b * ci * hw, phiAll, gAll, Int32(ci), hw, r * hw,
+                ak_nonlocal_forward(qp.baseAddress! + b * ci * hw, phiAll, gAll, ci32, hw, r * hw,
                                     &attn, yp.baseAddress! + b * ci * hw, threads)
             }
         }
@@ -137,7 +139,7 @@ func nonLocalAggregate(_ queries: Variable, keys: [Variable], values: [Variable]
             queries.value.data.withUnsafeBufferPointer { qp in
                 dy.data.withUnsafeBufferPointer { gp in
                     dq.data.withUnsafeMutableBufferPointer { dqp in
-                        ak_nonlocal_backward(qp.baseAddress! + b * ci * hw, phiAll, gAll, Int32(ci), hw, r * hw,
+                        ak_nonlocal_backward(qp.baseAddress! + b * ci * hw, phiAll, gAll, ci32, hw, r * hw,
                                              gp.baseAddress! + b * ci * hw, &attn, &dattn,
                                              dqp.baseAddress! + b * ci * hw, &dphi, &dg, threads)
                     }
