@@ -9,8 +9,7 @@ struct AttentionStatisticsCommand: ParsableCommand {
         commandName: "attention",
         abstract: "Per-module attention statistics of one forward pass, and the keys of a probed pixel.")
 
-    @Argument(help: "A model config (.json, fresh weights from its seed) or a safetensors checkpoint.")
-    var model: String
+    @OptionGroup var source: ModelArguments
 
     @Option(help: "Input .npy (NCHW, CHW or HW, values 0..255). Default: a seeded random image of --size.")
     var input: String?
@@ -21,17 +20,12 @@ struct AttentionStatisticsCommand: ParsableCommand {
     @Option(help: "Query pixel Y,X (input pixels) whose keys every module reports.")
     var probe: String?
 
-    @Option(help: "Config (file or inline JSON) for checkpoints without one, or to override it.")
-    var config: String?
-
     func run() throws {
         try cliGuard {
-            let net = try ModelSource.network(model, config: config)
+            let net = try source.network()
             let x: Tensor
             if let input {
-                let t = try NpyFile.read(path: input)
-                guard (2...4).contains(t.rank) else { throw AclaError.shape("input must be NCHW, CHW or HW, got shape \(t.shape)") }
-                x = try t.reshaped(Array(repeating: 1, count: 4 - t.rank) + t.shape)
+                x = try NpyFile.readNCHW(path: input)
             } else {
                 let (h, w) = try parseImageSize(size)
                 _ = try CheckedSize.product([net.config.channels, h, w], limit: Network.maxFeatureMapElements, what: "input")

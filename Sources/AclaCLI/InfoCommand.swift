@@ -8,23 +8,15 @@ struct Info: ParsableCommand {
         commandName: "info",
         abstract: "Describe a model config or checkpoint: architecture, parameters, MACs.")
 
-    @Argument(help: "A model config (.json) or a safetensors checkpoint.")
-    var model: String
+    @OptionGroup var source: ModelArguments
 
     @Option(help: "Input size HxW for the MAC count and output size.")
     var size: String = "48x48"
 
-    @Option(help: "Config (file or inline JSON) for checkpoints without one, or to override it.")
-    var config: String?
-
-    @Flag(help: "Load tail tensors only where they fit (x2 checkpoint into an x3/x4 config).")
-    var ignoreTail = false
-
     func run() throws {
         try cliGuard {
             let (h, w) = try parseImageSize(size)
-            let net = try ModelSource.network(model, config: config,
-                                              options: ModelSource.loadOptions(ignoreTail: ignoreTail, keepMissingAttention: false))
+            let net = try source.network()
             let macs = try net.macs(height: h, width: w)
             let out = try net.outputSize(height: h, width: w)
             let backbone = net.layout.parameterCount

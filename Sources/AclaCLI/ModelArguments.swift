@@ -1,0 +1,30 @@
+import Acla
+import ArgumentParser
+
+/// The model a subcommand runs on: a config (fresh weights from its seed) or a checkpoint, with
+/// the shared `--config` override and `--ignore-tail` loading option.
+struct ModelArguments: ParsableArguments {
+    @Argument(help: "A model config (.json, fresh weights from its seed) or a safetensors checkpoint.")
+    var model: String
+
+    @Option(help: "Config (file or inline JSON) for checkpoints without one, or to override it.")
+    var config: String?
+
+    @Flag(help: "Load tail tensors only where they fit (x2 checkpoint into an x3/x4 config).")
+    var ignoreTail = false
+
+    func network() throws -> Network {
+        try ModelSource.network(model, config: config,
+                                options: ModelSource.loadOptions(ignoreTail: ignoreTail, keepMissingAttention: false))
+    }
+}
+
+extension NpyFile {
+    /// A .npy tensor of rank 2 (HW), 3 (CHW) or 4 (NCHW), as NCHW.
+    static func readNCHW(path: String) throws -> Tensor { try asNCHW(read(path: path)) }
+
+    static func asNCHW(_ t: Tensor) throws -> Tensor {
+        guard (2...4).contains(t.rank) else { throw AclaError.shape("input must be NCHW, CHW or HW, got shape \(t.shape)") }
+        return try t.reshaped(Array(repeating: 1, count: 4 - t.rank) + t.shape)
+    }
+}
