@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The two ways the field adds Gaussian noise (CONVENTIONS.md section 2).
 public enum NoiseConvention: String, Sendable, CaseIterable {
@@ -26,10 +28,10 @@ public struct GaussianNoiseStream: Sendable {
         }
         let u1 = (Double(generator.next() >> 11) + 1) * 0x1.0p-53
         let u2 = Double(generator.next() >> 11) * 0x1.0p-53
-        let r = (-2 * Foundation.log(u1)).squareRoot()
+        let r = (-2 * log(u1)).squareRoot()
         let t = 2 * Double.pi * u2
-        spare = r * Foundation.sin(t)
-        return r * Foundation.cos(t)
+        spare = r * sin(t)
+        return r * cos(t)
     }
 }
 
