@@ -21,7 +21,8 @@ private func resizeTarget(_ height: Int32, _ width: Int32, _ channels: Int32, _ 
     let (c, h, w) = try ImageArguments.geometry(channels, height, width)
     let size = try BicubicResize.outputSize(height: h, width: w, scale: scale)
     let needed = try ImageArguments.count(c, size.height, size.width)
-    try ImageArguments.requireLength(dstLen, needed, "dst_len (for \(size.width) x \(size.height) x \(c))")
+    try ImageArguments.requireLength(dstLen, needed, "dst_len",
+                                     image: ImageArguments.describe(width: size.width, height: size.height, channels: c))
     return needed
 }
 
@@ -58,7 +59,8 @@ public func acla_modcrop(_ src: UnsafePointer<UInt8>?, _ srcLen: Int, _ channels
         let image = try ImageArguments.image8(src, srcLen, channels, height, width, "src", lengthName: "src_len")
         let dst = try requireNonNull(dst, "dst")
         let cropped = try BicubicResize.modcrop(image, scale: Int(scale))
-        try ImageArguments.requireLength(dstLen, cropped.pixels.count, "dst_len (for \(cropped.width) x \(cropped.height) x \(cropped.channels))")
+        try ImageArguments.requireLength(dstLen, cropped.pixels.count, "dst_len",
+                                         image: ImageArguments.describe(width: cropped.width, height: cropped.height, channels: cropped.channels))
         ImageArguments.copy(cropped.pixels, to: dst)
     }
 }
@@ -109,7 +111,7 @@ public func acla_rgb_to_gray(_ rgb: UnsafePointer<UInt8>?, _ rgbLen: Int, _ heig
     boundary {
         let image = try ImageArguments.image8(rgb, rgbLen, 3, height, width, "rgb", lengthName: "rgb_len")
         let gray = try requireNonNull(gray, "gray")
-        try ImageArguments.requireLength(grayLen, image.width * image.height, "gray_len")
+        try ImageArguments.requireLength(grayLen, image.width * image.height, "gray_len", image: "the gray output")
         ImageArguments.copy(ColorConversion.rgbToGray(image).pixels, to: gray)
     }
 }
@@ -120,7 +122,7 @@ public func acla_rgb_to_y(_ rgb: UnsafePointer<UInt8>?, _ rgbLen: Int, _ height:
     boundary {
         let image = try ImageArguments.image8(rgb, rgbLen, 3, height, width, "rgb", lengthName: "rgb_len")
         let y = try requireNonNull(y, "y")
-        try ImageArguments.requireLength(yLen, image.width * image.height, "y_len")
+        try ImageArguments.requireLength(yLen, image.width * image.height, "y_len", image: "the Y output")
         ImageArguments.copy(ColorConversion.rgbToY(image).values, to: y)
     }
 }

@@ -22,17 +22,22 @@ enum ImageArguments {
         try CheckedSize.product([h, w, c], limit: Int.max, what: "image")
     }
 
-    static func requireLength(_ len: Int, _ needed: Int, _ name: String) throws {
+    static func requireLength(_ len: Int, _ needed: Int, _ name: String, image: String = "the image") throws {
         guard len == needed else {
-            throw AclaError.shape("\(name) is \(len) samples, the image needs \(needed)")
+            throw AclaError.shape("\(name) is \(len) samples, \(image) needs \(needed)")
         }
+    }
+
+    /// "a 10x12 (width x height) image with 3 channels", for messages about output sizes.
+    static func describe(width: Int, height: Int, channels: Int) -> String {
+        "a \(width)x\(height) (width x height) image with \(channels) channel\(channels == 1 ? "" : "s")"
     }
 
     static func image8(_ p: UnsafePointer<UInt8>?, _ len: Int, _ channels: Int32, _ height: Int32, _ width: Int32,
                        _ name: String, lengthName: String = "len") throws -> Image8 {
         let (c, h, w) = try geometry(channels, height, width)
         let p = try requireNonNull(p, name)
-        try requireLength(len, try count(c, h, w), lengthName)
+        try requireLength(len, try count(c, h, w), lengthName, image: describe(width: w, height: h, channels: c))
         return try Image8(width: w, height: h, channels: c, pixels: Array(UnsafeBufferPointer(start: p, count: len)))
     }
 
@@ -40,7 +45,7 @@ enum ImageArguments {
                            _ name: String, lengthName: String = "len") throws -> FloatImage {
         let (c, h, w) = try geometry(channels, height, width)
         let p = try requireNonNull(p, name)
-        try requireLength(len, try count(c, h, w), lengthName)
+        try requireLength(len, try count(c, h, w), lengthName, image: describe(width: w, height: h, channels: c))
         return try FloatImage(width: w, height: h, channels: c, values: Array(UnsafeBufferPointer(start: p, count: len)))
     }
 

@@ -4,5 +4,7 @@ import ArgumentParser
 enum CLISubcommands {
     static let all: [ParsableCommand.Type] = [
         Threads_.self,
+        Degrade.self,
+        Eval.self,
     ]
 }
