@@ -130,10 +130,10 @@ final class MetricTests: XCTestCase {
         try FileManager.default.createDirectory(at: ref, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         for name in ["a_HR_x2.png", "a_LRBI_x2.png", "img_001_HR_x2.png", "img_0012_HR_x2.png", "lonely_HR_x2.png", "notes.txt"] {
-            FileManager.default.createFile(atPath: ref.appendingPathComponent(name).path, contents: Data())
+            XCTAssertTrue(FileManager.default.createFile(atPath: ref.appendingPathComponent(name).path, contents: Data()))
         }
         for name in ["a_RCAN_x2.png", "img_001_RCAN_x2.png", "img_0012_RCAN_x2.png", "stray_x2.png"] {
-            FileManager.default.createFile(atPath: out.appendingPathComponent(name).path, contents: Data())
+            XCTAssertTrue(FileManager.default.createFile(atPath: out.appendingPathComponent(name).path, contents: Data()))
         }
         let (pairs, notes) = try EvaluationPairing.pairs(reference: ref.path, restored: out.path)
         XCTAssertEqual(pairs.map { PlainFiles.fileName($0.reference) }, ["a_HR_x2.png", "img_0012_HR_x2.png", "img_001_HR_x2.png"])
