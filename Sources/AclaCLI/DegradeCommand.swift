@@ -10,13 +10,14 @@ struct Degrade: ParsableCommand {
         abstract: "Make low-quality inputs (bicubic LR, noise, Bayer mosaic, JPEG) the benchmarks' way.",
         discussion: """
         sr: modcrop to a multiple of --scale, then MATLAB bicubic downscaling by 1/scale.
-        denoise: Gaussian noise of --sigma (0..255 scale) from --seed; --convention uint8 rounds
-          and clips (PNG output), float keeps the values (needs a .npy output).
+
+        denoise: Gaussian noise of --sigma (0..255 scale) from --seed; --convention uint8 rounds and clips (PNG output), float keeps the values (needs a .npy output).
+
         demosaic: Bayer GRBG mosaic of an RGB image, 3 channels with zeros.
-        jpeg: libjpeg-turbo round trip at --quality on the grayscale image (RGB input is
-          converted with MATLAB rgb2gray unless --color keeps a colour JPEG).
-        IN and OUT may be folders: every PNG/JPEG in IN is written to OUT as <stem>.png
-        (.npy for float noise); with noise, image i (in name order) uses seed + i.
+
+        jpeg: libjpeg-turbo round trip at --quality on the grayscale image (RGB input is converted with MATLAB rgb2gray unless --color keeps a colour JPEG).
+
+        IN and OUT may be folders: every PNG/JPEG in IN is written to OUT as <stem>.png (.npy for float noise); with noise, image i (in name order) uses seed + i.
         """
     )
 

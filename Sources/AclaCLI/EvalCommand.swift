@@ -9,11 +9,9 @@ struct Eval: ParsableCommand {
         commandName: "eval",
         abstract: "PSNR/SSIM of restored images against references (per image and means).",
         discussion: """
-        Files are matched by name stem, tolerating benchmark suffixes (x2, _x2, _HR_x2, _RCAN_x2,
-        _Q10); files marked _LR/_LRBI/_LQ in the reference folder are inputs, not references.
-        Super-resolution shaves --scale pixels from each side unless --shave says otherwise;
-        the other tasks shave none. Restored images may be PNG, JPEG or float .npy arrays
-        (quantised as round(clamp(x, 0, 255))).
+        Files are matched by name stem, tolerating benchmark suffixes (x2, _x2, _HR_x2, _RCAN_x2, _Q10); files marked _LR/_LRBI/_LQ in the reference folder are inputs, not references.
+
+        Super-resolution shaves --scale pixels from each side unless --shave says otherwise; the other tasks shave none. Restored images may be PNG, JPEG or float .npy arrays (quantised as round(clamp(x, 0, 255))).
         """
     )
 

@@ -73,6 +73,19 @@ final class ResizeTests: XCTestCase {
         }
     }
 
+    /// A photo crop (the committed fixture) through both paths and boundaries, down and up.
+    func testPhotoFixtureMatchesTheNaiveReference() throws {
+        let photo = try ImageFile.read(try ImagingTestData.fixture("photo_rgb.png")).image
+        let x = photo.pixels.map(Double.init)
+        for scale in [0.5, 1.0 / 3.0, 0.25, 2.0] {
+            for boundary in ResizeBoundary.allCases {
+                let expected = reference(x, h: 24, w: 32, c: 3, scale: scale, replicate: boundary == .replicate, round8: true)
+                XCTAssertEqual(try BicubicResize.resize(photo, scale: scale, boundary: boundary).pixels.map(Double.init), expected,
+                               "scale \(scale) \(boundary)")
+            }
+        }
+    }
+
     func testModcropAndSizes() throws {
         let image = try ImagingTestData.randomImage(width: 11, height: 9, channels: 3, seed: 5)
         let cropped = try BicubicResize.modcrop(image, scale: 4)

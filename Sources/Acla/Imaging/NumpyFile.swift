@@ -26,7 +26,8 @@ public enum NumpyFile {
     public static func read(_ path: String) throws -> FloatImage {
         // The largest array within the pixel limit: 3 float64 channels, plus the header.
         let limit = ImageLimits.maxPixels.multipliedReportingOverflow(by: 3 * 8)
-        let maxBytes = limit.overflow ? Int.max : limit.partialValue.addingReportingOverflow(65536 + 12).partialValue
+        let padded = limit.partialValue.addingReportingOverflow(65536 + 12)
+        let maxBytes = limit.overflow || padded.overflow ? Int.max : padded.partialValue
         let bytes = try PlainFiles.read(path, maxBytes: maxBytes)
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw AclaError.format("\(path) is not a .npy file") }
         let major = bytes[6]
