@@ -3,10 +3,12 @@ import ArgumentParser
 /// Every subcommand of `acla`, in the order `acla --help` lists them.
 enum CLISubcommands {
     static let all: [ParsableCommand.Type] = [
-        Threads_.self,
         Info.self,
         ModelInit.self,
         Forward.self,
         AttentionStatisticsCommand.self,
+        Degrade.self,
+        Eval.self,
+        Threads_.self,
     ]
 }

@@ -462,3 +462,301 @@ Model.search_positions = property(_search_positions)
 Model.derive = _derive
 
 # @@IMAGING@@
+# ---- images, degradations and metrics (include/acla.h, docs/IMAGING.md) ----
+# Images are numpy arrays of shape (H, W) (gray), (H, W, 1) or (H, W, 3) (RGB): uint8, or float
+# with values on the 0..255 scale. numpy is needed only by the functions taking or returning
+# arrays; image_info and the pixel limit work without it.
+__all__ += ["AclaWarning", "set_image_pixel_limit", "get_image_pixel_limit", "image_info",
+            "read_image", "write_image", "resize_bicubic", "modcrop", "degrade_noise",
+            "degrade_mosaic", "degrade_jpeg", "rgb_to_gray", "rgb_to_y", "psnr", "ssim"]
+
+IMAGE_FORMAT_PNG = 1
+IMAGE_FORMAT_JPEG = 2
+IMAGE_NOTE_ALPHA_DROPPED = 1
+IMAGE_NOTE_16BIT_REDUCED = 2
+BOUNDARY_SYMMETRIC = 0
+BOUNDARY_REPLICATE = 1
+MEASURE_RGB = 0
+MEASURE_Y = 1
+
+_u8p = ctypes.POINTER(ctypes.c_uint8)
+_f32p = ctypes.POINTER(ctypes.c_float)
+_i32p = ctypes.POINTER(ctypes.c_int32)
+_u32p = ctypes.POINTER(ctypes.c_uint32)
+_f64p = ctypes.POINTER(ctypes.c_double)
+_i32 = ctypes.c_int32
+_sz = ctypes.c_size_t
+
+_proto("acla_image_set_pixel_limit", _status, ctypes.c_int64)
+_proto("acla_image_get_pixel_limit", ctypes.c_int64)
+_proto("acla_image_info", _status, _cstr, _i32p, _i32p, _i32p, _i32p, _u32p)
+_proto("acla_image_read", _status, _cstr, _u8p, _sz, _i32p, _i32p, _i32p, _u32p)
+_proto("acla_image_write", _status, _cstr, _u8p, _sz, _i32, _i32, _i32, _i32)
+_proto("acla_resize_bicubic", _status, _u8p, _sz, _i32, _i32, _i32, ctypes.c_double, _i32, _u8p, _sz)
+_proto("acla_resize_bicubic_f32", _status, _f32p, _sz, _i32, _i32, _i32, ctypes.c_double, _i32, _f32p, _sz)
+_proto("acla_resize_output_size", _status, _i32, _i32, ctypes.c_double, _i32p, _i32p)
+_proto("acla_modcrop", _status, _u8p, _sz, _i32, _i32, _i32, _i32, _u8p, _sz)
+_proto("acla_degrade_noise", _status, _f32p, _f32p, _sz, _i32, _i32, _i32, ctypes.c_double, ctypes.c_uint64)
+_proto("acla_degrade_noise_u8", _status, _u8p, _u8p, _sz, _i32, _i32, _i32, ctypes.c_double, ctypes.c_uint64)
+_proto("acla_degrade_mosaic", _status, _u8p, _u8p, _sz, _i32, _i32)
+_proto("acla_degrade_jpeg", _status, _u8p, _u8p, _sz, _i32, _i32, _i32, _i32)
+_proto("acla_rgb_to_gray", _status, _u8p, _sz, _i32, _i32, _u8p, _sz)
+_proto("acla_rgb_to_y", _status, _u8p, _sz, _i32, _i32, _f32p, _sz)
+for _name in ("acla_psnr", "acla_ssim"):
+    _proto(_name, _status, _u8p, _u8p, _sz, _i32, _i32, _i32, _i32, _i32, _f64p)
+    _proto(_name + "_f32", _status, _f32p, _f32p, _sz, _i32, _i32, _i32, _i32, _i32, _f64p)
+del _name
+
+_NOTE_TEXT = {IMAGE_NOTE_ALPHA_DROPPED: "alpha channel dropped",
+              IMAGE_NOTE_16BIT_REDUCED: "16-bit samples reduced to 8 bits as round(v/257)"}
+
+
+class AclaWarning(UserWarning):
+    """Something a read dropped or reduced (alpha, 16-bit precision)."""
+
+
+def _numpy():
+    try:
+        import numpy
+    except ImportError as e:  # numpy is optional for the rest of the binding
+        raise ImportError("this acla function needs numpy (pip install numpy)") from e
+    return numpy
+
+
+def _geometry(a, name):
+    """(channels, height, width) of an (H, W), (H, W, 1) or (H, W, 3) array."""
+    if a.ndim == 2:
+        c = 1
+    elif a.ndim == 3 and a.shape[2] in (1, 3):
+        c = a.shape[2]
+    else:
+        raise AclaError(ERR_SHAPE, f"{name} must have shape (H, W), (H, W, 1) or (H, W, 3), got {a.shape}")
+    return c, _int32(int(a.shape[0]), f"{name} height"), _int32(int(a.shape[1]), f"{name} width")
+
+
+def _as_u8(image, name):
+    """A C-contiguous uint8 array; other integer types only when every value fits 0..255."""
+    np = _numpy()
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        if a.dtype.kind not in "biu":
+            raise AclaError(ERR_INVALID_ARGUMENT,
+                            f"{name} must be an 8-bit (uint8) image, got dtype {a.dtype}; quantise float images first")
+        if a.size and (a.min() < 0 or a.max() > 255):
+            raise AclaError(ERR_INVALID_ARGUMENT, f"{name} has values outside 0..255")
+        a = a.astype(np.uint8)
+    return np.ascontiguousarray(a), _geometry(a, name)
+
+
+def _as_f32(image, name):
+    np = _numpy()
+    a = np.asarray(image)
+    if a.dtype.kind not in "biuf":
+        raise AclaError(ERR_INVALID_ARGUMENT, f"{name} must be a numeric array, got dtype {a.dtype}")
+    a = np.ascontiguousarray(a, dtype=np.float32)
+    return a, _geometry(a, name)
+
+
+def _is_u8(image):
+    np = _numpy()
+    return np.asarray(image).dtype == np.uint8
+
+
+def _shape_like(template, c, h, w):
+    """The output shape convention of the input: (H, W) stays 2-D, (H, W, C) stays 3-D."""
+    return (h, w) if template.ndim == 2 and c == 1 else (h, w, c)
+
+
+def _boundary(boundary):
+    table = {"symmetric": BOUNDARY_SYMMETRIC, "replicate": BOUNDARY_REPLICATE}
+    if boundary not in table:
+        raise AclaError(ERR_INVALID_ARGUMENT, f"boundary must be 'symmetric' or 'replicate', got {boundary!r}")
+    return table[boundary]
+
+
+def _uint64(value, name):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < (1 << 64):
+        raise AclaError(ERR_INVALID_ARGUMENT, f"{name} must be an integer in 0..2**64-1, got {value!r}")
+    return value
+
+
+def _float(value, name):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AclaError(ERR_INVALID_ARGUMENT, f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
+def set_image_pixel_limit(max_pixels: int) -> None:
+    """Largest image (height*width) decoded, accepted or produced; default 100,000,000."""
+    if isinstance(max_pixels, bool) or not isinstance(max_pixels, int) or not 1 <= max_pixels < (1 << 63):
+        raise AclaError(ERR_INVALID_ARGUMENT, f"max_pixels must be a positive integer, got {max_pixels!r}")
+    _check(_lib.acla_image_set_pixel_limit(max_pixels))
+
+
+def get_image_pixel_limit() -> int:
+    return _lib.acla_image_get_pixel_limit()
+
+
+def image_info(path) -> dict:
+    """Header of a PNG/JPEG file: format ('png'/'jpeg'), channels, height, width, notes."""
+    fmt, c, h, w, notes = _i32(), _i32(), _i32(), _i32(), ctypes.c_uint32()
+    _check(_lib.acla_image_info(_encode_path(path), ctypes.byref(fmt), ctypes.byref(c), ctypes.byref(h),
+                                ctypes.byref(w), ctypes.byref(notes)))
+    return {"format": "png" if fmt.value == IMAGE_FORMAT_PNG else "jpeg", "channels": c.value,
+            "height": h.value, "width": w.value,
+            "notes": [text for bit, text in _NOTE_TEXT.items() if notes.value & bit]}
+
+
+def read_image(path):
+    """Decodes a PNG/JPEG file to uint8 (H, W) or (H, W, 3); dropped alpha or reduced 16-bit
+    precision is reported with an AclaWarning."""
+    np = _numpy()
+    import warnings
+    info = image_info(path)
+    out = np.empty((info["height"], info["width"], info["channels"]), dtype=np.uint8)
+    c, h, w, notes = _i32(), _i32(), _i32(), ctypes.c_uint32()
+    _check(_lib.acla_image_read(_encode_path(path), out.ctypes.data_as(_u8p), out.size, ctypes.byref(c),
+                                ctypes.byref(h), ctypes.byref(w), ctypes.byref(notes)))
+    if (c.value, h.value, w.value) != (info["channels"], info["height"], info["width"]):
+        raise AclaError(ERR_STATE, f"{os.fspath(path)} changed while being read")
+    for bit, text in _NOTE_TEXT.items():
+        if notes.value & bit:
+            warnings.warn(f"{os.fspath(path)}: {text}", AclaWarning, stacklevel=2)
+    return out[:, :, 0] if c.value == 1 else out
+
+
+def write_image(path, image, quality: int = 95) -> None:
+    """Writes a uint8 image as PNG (.png) or JPEG (.jpg/.jpeg at `quality` 1..100), atomically."""
+    a, (c, h, w) = _as_u8(image, "image")
+    _check(_lib.acla_image_write(_encode_path(path), a.ctypes.data_as(_u8p), a.size, c, h, w,
+                                 _int32(quality, "quality")))
+
+
+def resize_bicubic(image, scale: float, boundary: str = "symmetric"):
+    """MATLAB imresize(image, scale, 'bicubic'): uint8 in, uint8 out (per-pass rounding, bit-exact
+    with MATLAB); float in, float32 out. Downscaling by s is scale=1/s."""
+    np = _numpy()
+    scale = _float(scale, "scale")
+    rule = _boundary(boundary)
+    u8 = _is_u8(image)
+    a, (c, h, w) = _as_u8(image, "image") if u8 else _as_f32(image, "image")
+    oh, ow = _i32(), _i32()
+    _check(_lib.acla_resize_output_size(h, w, scale, ctypes.byref(oh), ctypes.byref(ow)))
+    out = np.empty(_shape_like(a, c, oh.value, ow.value), dtype=np.uint8 if u8 else np.float32)
+    if u8:
+        _check(_lib.acla_resize_bicubic(a.ctypes.data_as(_u8p), a.size, c, h, w, scale, rule,
+                                        out.ctypes.data_as(_u8p), out.size))
+    else:
+        _check(_lib.acla_resize_bicubic_f32(a.ctypes.data_as(_f32p), a.size, c, h, w, scale, rule,
+                                            out.ctypes.data_as(_f32p), out.size))
+    return out
+
+
+def modcrop(image, scale: int):
+    """MATLAB modcrop: the top-left part whose sides are multiples of `scale` (uint8)."""
+    np = _numpy()
+    a, (c, h, w) = _as_u8(image, "image")
+    s = _int32(scale, "scale")
+    if s < 1:
+        raise AclaError(ERR_INVALID_ARGUMENT, f"scale must be >= 1, got {s}")
+    out = np.empty(_shape_like(a, c, h - h % s, w - w % s), dtype=np.uint8)
+    _check(_lib.acla_modcrop(a.ctypes.data_as(_u8p), a.size, c, h, w, s, out.ctypes.data_as(_u8p), out.size))
+    return out
+
+
+def degrade_noise(image, sigma: float, seed: int, convention: str = "uint8"):
+    """Gaussian noise of `sigma` (0..255 scale) from `seed`. convention 'uint8': uint8 in,
+    rounded and clipped uint8 out (RNAN); 'float': float32 out, unrounded (DnCNN/SwinIR)."""
+    np = _numpy()
+    sigma = _float(sigma, "sigma")
+    seed = _uint64(seed, "seed")
+    if convention == "uint8":
+        a, (c, h, w) = _as_u8(image, "image")
+        out = np.empty_like(a)
+        _check(_lib.acla_degrade_noise_u8(a.ctypes.data_as(_u8p), out.ctypes.data_as(_u8p), a.size, c, h, w,
+                                          sigma, seed))
+        return out
+    if convention == "float":
+        a, (c, h, w) = _as_f32(image, "image")
+        out = np.empty_like(a)
+        _check(_lib.acla_degrade_noise(a.ctypes.data_as(_f32p), out.ctypes.data_as(_f32p), a.size, c, h, w,
+                                       sigma, seed))
+        return out
+    raise AclaError(ERR_INVALID_ARGUMENT, f"convention must be 'uint8' or 'float', got {convention!r}")
+
+
+def degrade_mosaic(image):
+    """Bayer GRBG mosaic of a uint8 (H, W, 3) image, 3 channels with zeros."""
+    np = _numpy()
+    a, (c, h, w) = _as_u8(image, "image")
+    if c != 3:
+        raise AclaError(ERR_INVALID_ARGUMENT, f"mosaicking needs an RGB (H, W, 3) image, got shape {a.shape}")
+    out = np.empty_like(a)
+    _check(_lib.acla_degrade_mosaic(a.ctypes.data_as(_u8p), out.ctypes.data_as(_u8p), a.size, h, w))
+    return out
+
+
+def degrade_jpeg(image, quality: int):
+    """JPEG round trip (libjpeg-turbo) at `quality` 1..100: gray as one component (the
+    benchmark setting), RGB as a colour JPEG (YCbCr 4:2:0)."""
+    np = _numpy()
+    a, (c, h, w) = _as_u8(image, "image")
+    out = np.empty_like(a)
+    _check(_lib.acla_degrade_jpeg(a.ctypes.data_as(_u8p), out.ctypes.data_as(_u8p), a.size, c, h, w,
+                                  _int32(quality, "quality")))
+    return out
+
+
+def _rgb(image, name):
+    a, (c, h, w) = _as_u8(image, name)
+    if c != 3:
+        raise AclaError(ERR_INVALID_ARGUMENT, f"{name} must be an RGB (H, W, 3) image, got shape {a.shape}")
+    return a, h, w
+
+
+def rgb_to_gray(image):
+    """MATLAB rgb2gray of a uint8 RGB image: uint8 (H, W)."""
+    np = _numpy()
+    a, h, w = _rgb(image, "image")
+    out = np.empty((h, w), dtype=np.uint8)
+    _check(_lib.acla_rgb_to_gray(a.ctypes.data_as(_u8p), a.size, h, w, out.ctypes.data_as(_u8p), out.size))
+    return out
+
+
+def rgb_to_y(image):
+    """BT.601 Y (MATLAB rgb2ycbcr) of a uint8 RGB image: float32 (H, W), not rounded."""
+    np = _numpy()
+    a, h, w = _rgb(image, "image")
+    out = np.empty((h, w), dtype=np.float32)
+    _check(_lib.acla_rgb_to_y(a.ctypes.data_as(_u8p), a.size, h, w, out.ctypes.data_as(_f32p), out.size))
+    return out
+
+
+def _metric(name, a, b, border, y):
+    np = _numpy()
+    _int32(border, "border")
+    if _is_u8(a) and _is_u8(b):
+        x, (c, h, w) = _as_u8(a, "a")
+        z, gz = _as_u8(b, "b")
+        suffix, ptr = "", _u8p
+    else:  # float path: both quantised as round(clamp(x, 0, 255)) by the library
+        x, (c, h, w) = _as_f32(a, "a")
+        z, gz = _as_f32(b, "b")
+        suffix, ptr = "_f32", _f32p
+    if x.shape != z.shape:
+        raise AclaError(ERR_SHAPE, f"images differ in shape: {x.shape} and {z.shape}")
+    out = ctypes.c_double()
+    fn = getattr(_lib, name + suffix)
+    _check(fn(x.ctypes.data_as(ptr), z.ctypes.data_as(ptr), x.size, c, h, w, border,
+              MEASURE_Y if y else MEASURE_RGB, ctypes.byref(out)))
+    return out.value
+
+
+def psnr(a, b, border: int = 0, y: bool = False) -> float:
+    """PSNR in dB (inf for identical images), float64, `border` pixels shaved, RGB or Y."""
+    return _metric("acla_psnr", a, b, border, y)
+
+
+def ssim(a, b, border: int = 0, y: bool = False) -> float:
+    """SSIM (Zhou Wang's ssim_index, 11x11 Gaussian sigma 1.5), channels averaged."""
+    return _metric("acla_ssim", a, b, border, y)

@@ -1,0 +1,75 @@
+import Acla
+
+// Image files and the pixel limit (include/acla.h, "Images, degradations and metrics").
+
+@_cdecl("acla_image_set_pixel_limit")
+public func acla_image_set_pixel_limit(_ maxPixels: Int64) -> Int32 {
+    boundary {
+        guard maxPixels >= 1, maxPixels <= Int64(Int.max) else {
+            throw AclaError.invalidArgument("pixel limit must be at least 1, got \(maxPixels)")
+        }
+        try ImageLimits.setMaxPixels(Int(maxPixels))
+    }
+}
+
+@_cdecl("acla_image_get_pixel_limit")
+public func acla_image_get_pixel_limit() -> Int64 { Int64(ImageLimits.maxPixels) }
+
+@_cdecl("acla_image_info")
+public func acla_image_info(_ path: UnsafePointer<CChar>?, _ format: UnsafeMutablePointer<Int32>?,
+                            _ channels: UnsafeMutablePointer<Int32>?, _ height: UnsafeMutablePointer<Int32>?,
+                            _ width: UnsafeMutablePointer<Int32>?, _ notes: UnsafeMutablePointer<UInt32>?) -> Int32 {
+    boundary {
+        let path = try string(path, "path")
+        let channels = try requireNonNull(channels, "channels")
+        let height = try requireNonNull(height, "height")
+        let width = try requireNonNull(width, "width")
+        let info = try ImageFile.info(path)
+        format?.pointee = info.format.rawValue
+        channels.pointee = Int32(info.channels)
+        height.pointee = Int32(info.height)
+        width.pointee = Int32(info.width)
+        notes?.pointee = info.notes.rawValue
+    }
+}
+
+@_cdecl("acla_image_read")
+public func acla_image_read(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ len: Int,
+                            _ channels: UnsafeMutablePointer<Int32>?, _ height: UnsafeMutablePointer<Int32>?,
+                            _ width: UnsafeMutablePointer<Int32>?, _ notes: UnsafeMutablePointer<UInt32>?) -> Int32 {
+    boundary {
+        let path = try string(path, "path")
+        let pixels = try requireNonNull(pixels, "pixels")
+        let channels = try requireNonNull(channels, "channels")
+        let height = try requireNonNull(height, "height")
+        let width = try requireNonNull(width, "width")
+        // The header first, so a wrong buffer size is reported before decoding.
+        let info = try ImageFile.info(path)
+        let needed = try ImageArguments.count(info.channels, info.height, info.width)
+        guard len >= needed else {
+            throw AclaError.shape("len is \(len) bytes, \(path) needs \(needed) (\(info.width) x \(info.height) x \(info.channels))")
+        }
+        let (image, read) = try ImageFile.read(path)
+        guard image.pixels.count <= len else {
+            throw AclaError.shape("\(path) changed while being read: it now needs \(image.pixels.count) bytes")
+        }
+        ImageArguments.copy(image.pixels, to: pixels)
+        channels.pointee = Int32(image.channels)
+        height.pointee = Int32(image.height)
+        width.pointee = Int32(image.width)
+        notes?.pointee = read.notes.rawValue
+    }
+}
+
+@_cdecl("acla_image_write")
+public func acla_image_write(_ path: UnsafePointer<CChar>?, _ pixels: UnsafePointer<UInt8>?, _ len: Int,
+                             _ channels: Int32, _ height: Int32, _ width: Int32, _ jpegQuality: Int32) -> Int32 {
+    boundary {
+        let path = try string(path, "path")
+        guard (0...100).contains(jpegQuality) else {
+            throw AclaError.invalidArgument("jpeg_quality must be 0 (default 95) or 1..100, got \(jpegQuality)")
+        }
+        let image = try ImageArguments.image8(pixels, len, channels, height, width, "pixels")
+        try ImageFile.write(image, to: path, quality: jpegQuality == 0 ? 95 : Int(jpegQuality))
+    }
+}

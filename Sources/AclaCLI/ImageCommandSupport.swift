@@ -1,0 +1,75 @@
+import Acla
+import ArgumentParser
+import Foundation
+
+/// Shared pieces of `acla degrade` and `acla eval`.
+enum ImageCommandSupport {
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("acla: note: \(text)\n".utf8))
+    }
+
+    static func applyPixelLimit(_ maxPixels: Int?) throws {
+        if let maxPixels { try ImageLimits.setMaxPixels(maxPixels) }
+    }
+
+    /// Reads an image and prints what decoding dropped.
+    static func read(_ path: String) throws -> Image8 {
+        let (image, info) = try ImageFile.read(path)
+        for message in info.notes.messages { note("\(PlainFiles.fileName(path)): \(message)") }
+        return image
+    }
+
+    static func isDirectory(_ path: String) -> Bool { PlainFiles.isDirectory(path) == true }
+
+    /// The same folder, by resolved path.
+    static func sameFolder(_ a: String, _ b: String) -> Bool {
+        URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
+            == URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
+    }
+
+    static func createFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw AclaError.io("cannot create folder \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// "38.2742", or "inf" for identical images.
+    static func format(_ value: Double, decimals: Int = 4) -> String {
+        value.isFinite ? String(format: "%.\(decimals)f", value) : (value > 0 ? "inf" : "-inf")
+    }
+
+    /// A JSON number (JSON has no infinity: identical images give null).
+    static func json(_ value: Double) -> String {
+        value.isFinite ? "\(value)" : "null"
+    }
+
+    static func json(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+enum TaskOption: String, ExpressibleByArgument, CaseIterable {
+    case sr, denoise, demosaic, jpeg
+}
+
+enum BoundaryOption: String, ExpressibleByArgument, CaseIterable {
+    case symmetric, replicate
+    var rule: ResizeBoundary { self == .symmetric ? .symmetric : .replicate }
+}
+
+enum ConventionOption: String, ExpressibleByArgument, CaseIterable {
+    case float, uint8
+}

@@ -1,0 +1,47 @@
+// Shared helpers of the CImageIO target (not part of its public header).
+#ifndef ACI_INTERNAL_H
+#define ACI_INTERNAL_H
+// strdup, mkstemp, fsync: POSIX, hidden by a strict -std=c11.
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "acla_imageio.h"
+#include <stdio.h>
+
+// Writes a formatted sentence into msg (when msg is not NULL) and returns code.
+int aci_fail(aci_message *msg, int code, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+// An output file that only replaces its destination once completely written: the data goes to
+// a temporary file in the destination's folder, which aci_atomic_commit renames over it.
+typedef struct {
+    FILE *file;
+    char *temp_path;
+    char *final_path;
+} aci_atomic_file;
+
+int aci_atomic_open(aci_atomic_file *out, const char *path, aci_message *msg);
+// Flushes, syncs, closes and renames; on any failure removes the temporary file.
+int aci_atomic_commit(aci_atomic_file *f, aci_message *msg);
+// Closes and removes the temporary file (the destination is untouched). Accepts a zeroed f.
+void aci_atomic_abort(aci_atomic_file *f);
+
+// Checked width * height * channels; returns 0 on overflow of size_t.
+size_t aci_pixel_bytes(int64_t width, int64_t height, int64_t channels);
+
+// Format-specific halves of aci_decoder (decoder.c dispatches).
+typedef struct aci_png_state aci_png_state;
+typedef struct aci_jpeg_state aci_jpeg_state;
+int aci_png_open(FILE *file, const char *path, int64_t max_pixels, aci_png_state **out,
+                 aci_image_info *info, aci_message *msg);
+int aci_png_read(aci_png_state *s, const aci_image_info *info, uint8_t *dst, aci_message *msg);
+void aci_png_close(aci_png_state *s);
+int aci_jpeg_open(FILE *file, const char *path, int64_t max_pixels, aci_jpeg_state **out,
+                  aci_image_info *info, aci_message *msg);
+int aci_jpeg_read(aci_jpeg_state *s, const aci_image_info *info, uint8_t *dst, aci_message *msg);
+void aci_jpeg_close(aci_jpeg_state *s);
+
+// The pixel-limit check shared by both decoders.
+int aci_check_dimensions(const char *path, int64_t width, int64_t height, int64_t max_pixels,
+                         aci_message *msg);
+#endif
