@@ -14,7 +14,7 @@ public func acla_model_search_positions(_ model: OpaquePointer?, _ positions: Un
                                         _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     boundary {
         let search = try supernet(modelBox(model).network)
-        try writeInt32s(search.derivedPositions, to: positions, capacity: cap, count: count, what: "search positions")
+        try writeInt32s(search.derivedPositions, to: positions, named: "positions", capacity: cap, count: count, what: "search positions")
     }
 }
 

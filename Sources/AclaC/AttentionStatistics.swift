@@ -44,7 +44,7 @@ public func acla_model_attention_sources(_ model: OpaquePointer?, _ index: Int32
                                          _ cap: Int32, _ count: UnsafeMutablePointer<Int32>?) -> Int32 {
     boundary {
         let s = try module(modelBox(model).network, index)
-        try writeInt32s(s.sourceLayers, to: layers, capacity: cap, count: count, what: "source layers of module \(index)")
+        try writeInt32s(s.sourceLayers, to: layers, named: "layers", capacity: cap, count: count, what: "source layers of module \(index)")
     }
 }
 
@@ -130,14 +130,17 @@ public func acla_model_set_attention_memory_limit(_ model: OpaquePointer?, _ byt
 }
 
 /// The int32 list protocol: `*count` is always set; a smaller `cap` is ACLA_ERR_SHAPE and writes nothing.
-func writeInt32s(_ values: [Int], to buf: UnsafeMutablePointer<Int32>?, capacity cap: Int32,
+func writeInt32s(_ values: [Int], to buf: UnsafeMutablePointer<Int32>?, named bufName: String, capacity cap: Int32,
                  count: UnsafeMutablePointer<Int32>?, what: String) throws {
     let count = try requireNonNull(count, "count")
-    count.pointee = Int32(clamping: values.count)
     guard Int(cap) >= values.count else {
+        count.pointee = Int32(clamping: values.count)
         throw AclaError.shape("\(what): \(values.count) values, the buffer holds \(cap)")
     }
-    guard !values.isEmpty else { return }
-    let buf = try requireNonNull(buf, "buffer")
-    for (i, v) in values.enumerated() { buf[i] = Int32(clamping: v) }
+    // a NULL buffer that would have to hold values is an error that leaves *count untouched
+    if !values.isEmpty {
+        let buf = try requireNonNull(buf, bufName)
+        for (i, v) in values.enumerated() { buf[i] = Int32(clamping: v) }
+    }
+    count.pointee = Int32(clamping: values.count)
 }

@@ -10,12 +10,23 @@ func boundary(_ body: () throws -> Void) -> Int32 {
         ak_set_last_error("")
         return AclaStatus.ok.rawValue
     } catch let error as AclaError {
-        ak_set_last_error(error.message)
+        ak_set_last_error(cText(error.message))
         return error.status.rawValue
     } catch {
-        ak_set_last_error("internal error: \(error)")
+        ak_set_last_error(cText("internal error: \(error)"))
         return AclaStatus.internal.rawValue
     }
+}
+
+/// A message as C text: a NUL inside it (from a caller's JSON key, say) would end the C string
+/// early and cut off what the message says, so it is shown as \0.
+func cText(_ message: String) -> String {
+    guard message.utf8.contains(0) else { return message }
+    var out = ""
+    for scalar in message.unicodeScalars {
+        if scalar == "\0" { out += "\\0" } else { out.unicodeScalars.append(scalar) }
+    }
+    return out
 }
 
 func requireNonNull<T>(_ p: T?, _ name: String) throws -> T {

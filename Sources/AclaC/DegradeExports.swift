@@ -17,7 +17,7 @@ public func acla_resize_output_size(_ height: Int32, _ width: Int32, _ scale: Do
 
 /// Validates dst for a resize of src and returns the output geometry.
 private func resizeTarget(_ height: Int32, _ width: Int32, _ channels: Int32, _ scale: Double,
-                          _ dstLen: Int) throws -> Int {
+                          _ dstLen: UInt) throws -> Int {
     let (c, h, w) = try ImageArguments.geometry(channels, height, width)
     let size = try BicubicResize.outputSize(height: h, width: w, scale: scale)
     let needed = try ImageArguments.count(c, size.height, size.width)
@@ -27,9 +27,9 @@ private func resizeTarget(_ height: Int32, _ width: Int32, _ channels: Int32, _ 
 }
 
 @_cdecl("acla_resize_bicubic")
-public func acla_resize_bicubic(_ src: UnsafePointer<UInt8>?, _ srcLen: Int, _ channels: Int32, _ height: Int32,
+public func acla_resize_bicubic(_ src: UnsafePointer<UInt8>?, _ srcLen: UInt, _ channels: Int32, _ height: Int32,
                                 _ width: Int32, _ scale: Double, _ boundaryRule: Int32,
-                                _ dst: UnsafeMutablePointer<UInt8>?, _ dstLen: Int) -> Int32 {
+                                _ dst: UnsafeMutablePointer<UInt8>?, _ dstLen: UInt) -> Int32 {
     boundary {
         let image = try ImageArguments.image8(src, srcLen, channels, height, width, "src", lengthName: "src_len")
         let rule = try ImageArguments.boundary(boundaryRule)
@@ -40,9 +40,9 @@ public func acla_resize_bicubic(_ src: UnsafePointer<UInt8>?, _ srcLen: Int, _ c
 }
 
 @_cdecl("acla_resize_bicubic_f32")
-public func acla_resize_bicubic_f32(_ src: UnsafePointer<Float>?, _ srcLen: Int, _ channels: Int32, _ height: Int32,
+public func acla_resize_bicubic_f32(_ src: UnsafePointer<Float>?, _ srcLen: UInt, _ channels: Int32, _ height: Int32,
                                     _ width: Int32, _ scale: Double, _ boundaryRule: Int32,
-                                    _ dst: UnsafeMutablePointer<Float>?, _ dstLen: Int) -> Int32 {
+                                    _ dst: UnsafeMutablePointer<Float>?, _ dstLen: UInt) -> Int32 {
     boundary {
         let image = try ImageArguments.floatImage(src, srcLen, channels, height, width, "src", lengthName: "src_len")
         let rule = try ImageArguments.boundary(boundaryRule)
@@ -53,8 +53,8 @@ public func acla_resize_bicubic_f32(_ src: UnsafePointer<Float>?, _ srcLen: Int,
 }
 
 @_cdecl("acla_modcrop")
-public func acla_modcrop(_ src: UnsafePointer<UInt8>?, _ srcLen: Int, _ channels: Int32, _ height: Int32,
-                         _ width: Int32, _ scale: Int32, _ dst: UnsafeMutablePointer<UInt8>?, _ dstLen: Int) -> Int32 {
+public func acla_modcrop(_ src: UnsafePointer<UInt8>?, _ srcLen: UInt, _ channels: Int32, _ height: Int32,
+                         _ width: Int32, _ scale: Int32, _ dst: UnsafeMutablePointer<UInt8>?, _ dstLen: UInt) -> Int32 {
     boundary {
         let image = try ImageArguments.image8(src, srcLen, channels, height, width, "src", lengthName: "src_len")
         let dst = try requireNonNull(dst, "dst")
@@ -66,7 +66,7 @@ public func acla_modcrop(_ src: UnsafePointer<UInt8>?, _ srcLen: Int, _ channels
 }
 
 @_cdecl("acla_degrade_noise")
-public func acla_degrade_noise(_ src: UnsafePointer<Float>?, _ dst: UnsafeMutablePointer<Float>?, _ len: Int,
+public func acla_degrade_noise(_ src: UnsafePointer<Float>?, _ dst: UnsafeMutablePointer<Float>?, _ len: UInt,
                                _ channels: Int32, _ height: Int32, _ width: Int32, _ sigma: Double, _ seed: UInt64) -> Int32 {
     boundary {
         let image = try ImageArguments.floatImage(src, len, channels, height, width, "src")
@@ -76,7 +76,7 @@ public func acla_degrade_noise(_ src: UnsafePointer<Float>?, _ dst: UnsafeMutabl
 }
 
 @_cdecl("acla_degrade_noise_u8")
-public func acla_degrade_noise_u8(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutablePointer<UInt8>?, _ len: Int,
+public func acla_degrade_noise_u8(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutablePointer<UInt8>?, _ len: UInt,
                                   _ channels: Int32, _ height: Int32, _ width: Int32, _ sigma: Double, _ seed: UInt64) -> Int32 {
     boundary {
         let image = try ImageArguments.image8(src, len, channels, height, width, "src")
@@ -86,7 +86,7 @@ public func acla_degrade_noise_u8(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMut
 }
 
 @_cdecl("acla_degrade_mosaic")
-public func acla_degrade_mosaic(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutablePointer<UInt8>?, _ len: Int,
+public func acla_degrade_mosaic(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutablePointer<UInt8>?, _ len: UInt,
                                 _ height: Int32, _ width: Int32) -> Int32 {
     boundary {
         let image = try ImageArguments.image8(src, len, 3, height, width, "src")
@@ -96,7 +96,7 @@ public func acla_degrade_mosaic(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutab
 }
 
 @_cdecl("acla_degrade_jpeg")
-public func acla_degrade_jpeg(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutablePointer<UInt8>?, _ len: Int,
+public func acla_degrade_jpeg(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutablePointer<UInt8>?, _ len: UInt,
                               _ channels: Int32, _ height: Int32, _ width: Int32, _ quality: Int32) -> Int32 {
     boundary {
         let image = try ImageArguments.image8(src, len, channels, height, width, "src")
@@ -106,8 +106,8 @@ public func acla_degrade_jpeg(_ src: UnsafePointer<UInt8>?, _ dst: UnsafeMutable
 }
 
 @_cdecl("acla_rgb_to_gray")
-public func acla_rgb_to_gray(_ rgb: UnsafePointer<UInt8>?, _ rgbLen: Int, _ height: Int32, _ width: Int32,
-                             _ gray: UnsafeMutablePointer<UInt8>?, _ grayLen: Int) -> Int32 {
+public func acla_rgb_to_gray(_ rgb: UnsafePointer<UInt8>?, _ rgbLen: UInt, _ height: Int32, _ width: Int32,
+                             _ gray: UnsafeMutablePointer<UInt8>?, _ grayLen: UInt) -> Int32 {
     boundary {
         let image = try ImageArguments.image8(rgb, rgbLen, 3, height, width, "rgb", lengthName: "rgb_len")
         let gray = try requireNonNull(gray, "gray")
@@ -117,8 +117,8 @@ public func acla_rgb_to_gray(_ rgb: UnsafePointer<UInt8>?, _ rgbLen: Int, _ heig
 }
 
 @_cdecl("acla_rgb_to_y")
-public func acla_rgb_to_y(_ rgb: UnsafePointer<UInt8>?, _ rgbLen: Int, _ height: Int32, _ width: Int32,
-                          _ y: UnsafeMutablePointer<Float>?, _ yLen: Int) -> Int32 {
+public func acla_rgb_to_y(_ rgb: UnsafePointer<UInt8>?, _ rgbLen: UInt, _ height: Int32, _ width: Int32,
+                          _ y: UnsafeMutablePointer<Float>?, _ yLen: UInt) -> Int32 {
     boundary {
         let image = try ImageArguments.image8(rgb, rgbLen, 3, height, width, "rgb", lengthName: "rgb_len")
         let y = try requireNonNull(y, "y")

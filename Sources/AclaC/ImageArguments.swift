@@ -22,8 +22,9 @@ enum ImageArguments {
         try CheckedSize.product([h, w, c], limit: Int.max, what: "image")
     }
 
-    static func requireLength(_ len: Int, _ needed: Int, _ name: String, image: String = "the image") throws {
-        guard len == needed else {
+    /// `len` is a C size_t: taken as UInt so that values near 2^64 are reported as passed.
+    static func requireLength(_ len: UInt, _ needed: Int, _ name: String, image: String = "the image") throws {
+        guard needed >= 0, len == UInt(needed) else {
             throw AclaError.shape("\(name) is \(len) samples, \(image) needs \(needed)")
         }
     }
@@ -33,20 +34,22 @@ enum ImageArguments {
         "a \(width)x\(height) (width x height) image with \(channels) channel\(channels == 1 ? "" : "s")"
     }
 
-    static func image8(_ p: UnsafePointer<UInt8>?, _ len: Int, _ channels: Int32, _ height: Int32, _ width: Int32,
+    static func image8(_ p: UnsafePointer<UInt8>?, _ len: UInt, _ channels: Int32, _ height: Int32, _ width: Int32,
                        _ name: String, lengthName: String = "len") throws -> Image8 {
         let (c, h, w) = try geometry(channels, height, width)
         let p = try requireNonNull(p, name)
-        try requireLength(len, try count(c, h, w), lengthName, image: describe(width: w, height: h, channels: c))
-        return try Image8(width: w, height: h, channels: c, pixels: Array(UnsafeBufferPointer(start: p, count: len)))
+        let needed = try count(c, h, w)
+        try requireLength(len, needed, lengthName, image: describe(width: w, height: h, channels: c))
+        return try Image8(width: w, height: h, channels: c, pixels: Array(UnsafeBufferPointer(start: p, count: needed)))
     }
 
-    static func floatImage(_ p: UnsafePointer<Float>?, _ len: Int, _ channels: Int32, _ height: Int32, _ width: Int32,
+    static func floatImage(_ p: UnsafePointer<Float>?, _ len: UInt, _ channels: Int32, _ height: Int32, _ width: Int32,
                            _ name: String, lengthName: String = "len") throws -> FloatImage {
         let (c, h, w) = try geometry(channels, height, width)
         let p = try requireNonNull(p, name)
-        try requireLength(len, try count(c, h, w), lengthName, image: describe(width: w, height: h, channels: c))
-        return try FloatImage(width: w, height: h, channels: c, values: Array(UnsafeBufferPointer(start: p, count: len)))
+        let needed = try count(c, h, w)
+        try requireLength(len, needed, lengthName, image: describe(width: w, height: h, channels: c))
+        return try FloatImage(width: w, height: h, channels: c, values: Array(UnsafeBufferPointer(start: p, count: needed)))
     }
 
     static func copy<T>(_ values: [T], to p: UnsafeMutablePointer<T>) {

@@ -34,7 +34,7 @@ public func acla_image_info(_ path: UnsafePointer<CChar>?, _ format: UnsafeMutab
 }
 
 @_cdecl("acla_image_read")
-public func acla_image_read(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ len: Int,
+public func acla_image_read(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutablePointer<UInt8>?, _ len: UInt,
                             _ channels: UnsafeMutablePointer<Int32>?, _ height: UnsafeMutablePointer<Int32>?,
                             _ width: UnsafeMutablePointer<Int32>?, _ notes: UnsafeMutablePointer<UInt32>?) -> Int32 {
     boundary {
@@ -46,11 +46,11 @@ public func acla_image_read(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutab
         // The header first, so a wrong buffer size is reported before decoding.
         let info = try ImageFile.info(path)
         let needed = try ImageArguments.count(info.channels, info.height, info.width)
-        guard len >= needed else {
+        guard len >= UInt(needed) else {
             throw AclaError.shape("len is \(len) bytes, \(path) needs \(needed) (\(info.width) x \(info.height) x \(info.channels))")
         }
         let (image, read) = try ImageFile.read(path)
-        guard image.pixels.count <= len else {
+        guard UInt(image.pixels.count) <= len else {
             throw AclaError.shape("\(path) changed while being read: it now needs \(image.pixels.count) bytes")
         }
         ImageArguments.copy(image.pixels, to: pixels)
@@ -62,7 +62,7 @@ public func acla_image_read(_ path: UnsafePointer<CChar>?, _ pixels: UnsafeMutab
 }
 
 @_cdecl("acla_image_write")
-public func acla_image_write(_ path: UnsafePointer<CChar>?, _ pixels: UnsafePointer<UInt8>?, _ len: Int,
+public func acla_image_write(_ path: UnsafePointer<CChar>?, _ pixels: UnsafePointer<UInt8>?, _ len: UInt,
                              _ channels: Int32, _ height: Int32, _ width: Int32, _ jpegQuality: Int32) -> Int32 {
     boundary {
         let path = try string(path, "path")

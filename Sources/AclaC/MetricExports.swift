@@ -11,7 +11,7 @@ private func metric(_ a: Image8, _ b: Image8, _ border: Int32, _ measure: Int32,
 }
 
 @_cdecl("acla_psnr")
-public func acla_psnr(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ len: Int, _ channels: Int32,
+public func acla_psnr(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ len: UInt, _ channels: Int32,
                       _ height: Int32, _ width: Int32, _ border: Int32, _ measure: Int32,
                       _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     boundary {
@@ -22,7 +22,7 @@ public func acla_psnr(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ 
 }
 
 @_cdecl("acla_ssim")
-public func acla_ssim(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ len: Int, _ channels: Int32,
+public func acla_ssim(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ len: UInt, _ channels: Int32,
                       _ height: Int32, _ width: Int32, _ border: Int32, _ measure: Int32,
                       _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     boundary {
@@ -33,7 +33,7 @@ public func acla_ssim(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ 
 }
 
 @_cdecl("acla_psnr_f32")
-public func acla_psnr_f32(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ len: Int, _ channels: Int32,
+public func acla_psnr_f32(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ len: UInt, _ channels: Int32,
                           _ height: Int32, _ width: Int32, _ border: Int32, _ measure: Int32,
                           _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     boundary {
@@ -44,7 +44,7 @@ public func acla_psnr_f32(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?
 }
 
 @_cdecl("acla_ssim_f32")
-public func acla_ssim_f32(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ len: Int, _ channels: Int32,
+public func acla_ssim_f32(_ a: UnsafePointer<Float>?, _ b: UnsafePointer<Float>?, _ len: UInt, _ channels: Int32,
                           _ height: Int32, _ width: Int32, _ border: Int32, _ measure: Int32,
                           _ out: UnsafeMutablePointer<Double>?) -> Int32 {
     boundary {

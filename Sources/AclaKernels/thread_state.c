@@ -8,7 +8,11 @@ static _Thread_local int grad_disabled;
 void ak_set_last_error(const char *message) {
     if (!message) { last_error[0] = 0; return; }
     size_t len = strlen(message);
-    if (len >= sizeof last_error) len = sizeof last_error - 1;
+    if (len >= sizeof last_error) {
+        // cut before a UTF-8 sequence that would not fit whole, so the text stays valid UTF-8
+        len = sizeof last_error - 1;
+        while (len > 0 && ((unsigned char)message[len] & 0xC0) == 0x80) len--;
+    }
     memcpy(last_error, message, len);
     last_error[len] = 0;
 }

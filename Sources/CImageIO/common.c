@@ -1,7 +1,12 @@
 #include "internal.h"
 #include <png.h>
 #include <jpeglib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 const char *aci_libpng_version(void) { return PNG_LIBPNG_VER_STRING; }
 
@@ -41,5 +46,32 @@ int aci_check_dimensions(const char *path, int64_t width, int64_t height, int64_
                         path, (long long)width, (long long)height, (long long)pixels,
                         (long long)max_pixels);
     }
+    return ACI_OK;
+}
+
+int aci_open_regular(const char *path, FILE **out, int64_t *size, aci_message *msg) {
+    // O_NONBLOCK: without it, opening a FIFO waits for a writer (forever). It has no effect on
+    // the regular files accepted here.
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return aci_fail(msg, ACI_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return aci_fail(msg, ACI_ERR_IO, "cannot read %s: %s", path, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return aci_fail(msg, ACI_ERR_IO, "cannot read %s: %s", path,
+                        S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file");
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        return aci_fail(msg, ACI_ERR_IO, "cannot open %s: %s", path, strerror(e));
+    }
+    *out = f;
+    if (size) *size = (int64_t)st.st_size;
     return ACI_OK;
 }

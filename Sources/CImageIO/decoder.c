@@ -17,11 +17,9 @@ int aci_decoder_open(const char *path, int64_t max_pixels, aci_decoder **out,
                      aci_image_info *info, aci_message *msg) {
     if (!path || !out || !info) return aci_fail(msg, ACI_ERR_INVALID, "NULL argument to aci_decoder_open");
     if (max_pixels < 1) return aci_fail(msg, ACI_ERR_INVALID, "pixel limit %lld is not positive", (long long)max_pixels);
-    struct stat st;
-    if (stat(path, &st) != 0) return aci_fail(msg, ACI_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) return aci_fail(msg, ACI_ERR_IO, "cannot read %s: it is a directory", path);
-    FILE *f = fopen(path, "rb");
-    if (!f) return aci_fail(msg, ACI_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    FILE *f = NULL;
+    int opened = aci_open_regular(path, &f, NULL, msg);
+    if (opened != ACI_OK) return opened;
     unsigned char sig[8];
     size_t got = fread(sig, 1, sizeof sig, f);
     if (got == 0) {

@@ -8,17 +8,17 @@
 
 int aci_file_size(const char *path, int64_t *size, aci_message *msg) {
     if (!path || !size) return aci_fail(msg, ACI_ERR_INVALID, "NULL argument to aci_file_size");
-    struct stat st;
-    if (stat(path, &st) != 0) return aci_fail(msg, ACI_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-    if (S_ISDIR(st.st_mode)) return aci_fail(msg, ACI_ERR_IO, "cannot read %s: it is a directory", path);
-    *size = (int64_t)st.st_size;
-    return ACI_OK;
+    FILE *f = NULL;
+    int rc = aci_open_regular(path, &f, size, msg);
+    if (rc == ACI_OK) fclose(f);
+    return rc;
 }
 
 int aci_read_file(const char *path, uint8_t *dst, size_t len, aci_message *msg) {
     if (!path || (!dst && len)) return aci_fail(msg, ACI_ERR_INVALID, "NULL argument to aci_read_file");
-    FILE *f = fopen(path, "rb");
-    if (!f) return aci_fail(msg, ACI_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    FILE *f = NULL;
+    int rc = aci_open_regular(path, &f, NULL, msg);
+    if (rc != ACI_OK) return rc;
     size_t got = len ? fread(dst, 1, len, f) : 0;
     int failed = ferror(f);
     fclose(f);

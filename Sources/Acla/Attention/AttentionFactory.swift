@@ -37,4 +37,41 @@ public enum AttentionFactory {
             throw AclaError.invalidArgument("\(kind) attention needs at least \(minimum) feature channels, got \(features)")
         }
     }
+
+    /// Parameters the modules of `config` register (and `search.alpha`), computed from the config
+    /// alone, so that `ModelConfig.validate` can refuse an absurd size before anything is
+    /// allocated (a supernet's count grows with L^2 * K). Tests check it against built networks.
+    public static func parameterCount(_ config: AttentionConfig, features c: Int, layers: Int) -> Int {
+        guard config.kind != .none, layers >= 1 else { return 0 }
+        let positions = config.resolvedPositions(layers: layers)
+        var total = config.positions == .all ? layers : 0
+        for i in positions.indices {
+            let r = i + 1   // sources of the i-th module: the positions up to its own (CLA, CLNL)
+            switch config.kind {
+            case .cla, .acla:
+                total += CrossLayerAttention.parameterCount(sources: r, channels: c, keys: config.keys, gated: config.kind == .acla)
+            case .nl, .clnl:
+                total += NonLocalAttention.parameterCount(channels: c)
+            case .se:
+                total += SqueezeExcitation.parameterCount(channels: c)
+            case .none:
+                break
+            }
+        }
+        return total
+    }
+
+    /// Channels of the widest map the modules allocate (per image and pixel): CLA/ACLA predict
+    /// 2 * r * K offsets for their r sources, far more than the backbone's features for a deep
+    /// supernet; NL/CLNL's attention matrix has its own limit.
+    public static func widestMapChannels(_ config: AttentionConfig, features: Int, layers: Int) -> Int {
+        switch config.kind {
+        case .cla, .acla:
+            return 2 * config.keys * config.resolvedPositions(layers: layers).count
+        case .nl, .clnl, .se:
+            return features
+        case .none:
+            return 0
+        }
+    }
 }

@@ -46,6 +46,12 @@ final class CrossLayerAttention: AttentionModule {
 
     var gated: Bool { gate != nil }
 
+    /// What `init` registers: offset (2rK rows) and logit (rK rows) 1x1 convs, value and out
+    /// (C x C), and the gate (1 row) for ACLA, each with a bias.
+    static func parameterCount(sources r: Int, channels c: Int, keys k: Int, gated: Bool) -> Int {
+        3 * k * r * (c + 1) + 2 * c * (c + 1) + (gated ? c + 1 : 0)
+    }
+
     func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])

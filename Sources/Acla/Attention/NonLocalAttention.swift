@@ -30,6 +30,12 @@ final class NonLocalAttention: AttentionModule {
         statistics = AttentionModuleStatistics(position: position, kind: kind, sourceLayers: sourceLayers, keys: 0)
     }
 
+    /// What `init` registers: theta, phi and g (C -> C/2) and out (C/2 -> C), each with a bias.
+    static func parameterCount(channels c: Int) -> Int {
+        let inner = c / 2
+        return 3 * inner * (c + 1) + c * (inner + 1)
+    }
+
     func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
         let (h, w) = (x.shape[2], x.shape[3])

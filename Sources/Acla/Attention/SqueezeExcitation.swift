@@ -21,6 +21,12 @@ final class SqueezeExcitation: AttentionModule {
         statistics = AttentionModuleStatistics(position: position, kind: .se, sourceLayers: [position], keys: 0)
     }
 
+    /// What `init` registers: squeeze (C -> max(1, C/16)) and excite (back to C), with biases.
+    static func parameterCount(channels c: Int) -> Int {
+        let inner = max(1, c / reduction)
+        return inner * (c + 1) + c * (inner + 1)
+    }
+
     func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
         let s = sigmoid(try excite(relu(try squeeze(globalAveragePool(x)))))

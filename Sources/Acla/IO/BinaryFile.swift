@@ -12,7 +12,9 @@ final class ReadableFile {
     private let fd: Int32
 
     init(path: String) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (or a terminal) without it would block until a writer
+        // appears; such files are refused below, and for regular files the flag has no effect.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw AclaError.io("cannot open '\(path)': \(errnoText())") }
         var st = stat()
         guard fstat(fd, &st) == 0 else {

@@ -32,7 +32,7 @@ public struct ModelConfig: Equatable, Sendable {
         public static let keys = 1...64
         public static let reduction = 1...1024
         public static let resScale = 0.0...10.0   // exclusive of 0, checked separately
-        /// Total backbone parameters (4 GiB of float32).
+        /// Total parameters, backbone and attention (4 GiB of float32).
         public static let parameters = 1 << 30
     }
 
@@ -103,9 +103,13 @@ public struct ModelConfig: Equatable, Sendable {
         }
         guard seed <= UInt64(Int64.max) else { throw bad("seed", "must be between 0 and \(Int64.max), got \(seed)") }
         try validateAttention()
-        let count = BackboneLayout(config: self).parameterCount
+        // attention counts too: a search supernet's modules grow with L^2 * K (values are bounded
+        // by the limits above, so these sums cannot overflow)
+        let backbone = BackboneLayout(config: self).parameterCount
+        let attentionCount = AttentionFactory.parameterCount(attention, features: features, layers: layers)
+        let count = backbone + attentionCount
         guard count <= Limits.parameters else {
-            throw AclaError.outOfMemory("model config describes \(count) backbone parameters, over the limit of \(Limits.parameters)")
+            throw AclaError.outOfMemory("model config describes \(count) parameters (backbone \(backbone), attention \(attentionCount)), over the limit of \(Limits.parameters)")
         }
     }
 

@@ -128,8 +128,10 @@ public final class Network {
             throw AclaError.shape("model expects \(config.channels) input channels, got \(c) (shape \(shape))")
         }
         // the widest map: the upsampler's conv output (scale^2 * F channels at the input size or
-        // larger), or F channels for the same-resolution tasks
-        let widest = config.features * config.scale * config.scale
+        // larger), F channels for the same-resolution tasks, or attention's offset maps
+        // (2 r K channels, thousands in a deep search supernet)
+        let widest = max(config.features * config.scale * config.scale,
+                         AttentionFactory.widestMapChannels(config.attention, features: config.features, layers: config.layers))
         _ = try CheckedSize.product([n, widest, h, w], limit: Network.maxFeatureMapElements,
                                     what: "feature map for input \(shape)")
     }

@@ -1,0 +1,91 @@
+"""Hostile input at the C boundary: every function of include/acla.h called through raw ctypes
+with NULL pointers, absurd sizes, short buffers, NaN, malformed JSON and files, and bad paths
+must return its documented status with a message naming the value, never kill the process
+(C-API.md section 1).
+
+The cases live in Tests/python/hostile/ and run in child processes under an 8 GiB address-space
+limit and a timeout, many per child; a crash or hang is reported as a failing case with the
+call that caused it, and the remaining cases of its group still run.
+"""
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE / "hostile"))
+
+import capi  # noqa: E402
+import harness  # noqa: E402
+import cases_core, cases_model, cases_checkpoint, cases_attention, cases_imaging, cases_files  # noqa: E402,F401
+
+GROUP_TIMEOUT = 40  # seconds for one child; every group normally needs one or two
+
+
+def library_path():
+    env = os.environ.get("ACLA_LIBRARY")
+    if env:
+        return env
+    for sub in ("build/lib/libacla.so", ".build/release/libacla.so", ".build/debug/libacla.so"):
+        if (ROOT / sub).exists():
+            return str(ROOT / sub)
+    pytest.skip("libacla.so not built (set ACLA_LIBRARY)")
+
+
+def run_group(group):
+    """Runs every case of `group`; returns {case: None (passed) or a failure text}."""
+    remaining = list(harness.CASES[group])
+    results = {}
+    while remaining:
+        cmd = [sys.executable, str(HERE / "hostile" / "child.py"), library_path(), group, *remaining]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=GROUP_TIMEOUT,
+                                  env={**os.environ, "OMP_NUM_THREADS": "2"})
+            stdout, stderr, death = proc.stdout, proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired as e:
+            stdout = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+            stderr = e.stderr.decode() if isinstance(e.stderr, bytes) else (e.stderr or "")
+            death = f"no result within {GROUP_TIMEOUT} s (hang?)"
+        running, step = None, None
+        for line in stdout.splitlines():
+            kind, name, text = (line.split("\t", 2) + ["", ""])[:3]
+            if kind == "START":
+                running, step = name, None
+            elif kind == "STEP":
+                step = text
+            elif kind in ("PASS", "FAIL"):
+                results[name] = None if kind == "PASS" else text
+                running = None
+        done = [n for n in remaining if n in results]
+        if running is None and len(done) == len(remaining):
+            break
+        if running is None:   # died between cases: blame the next one so the loop advances
+            running = next(n for n in remaining if n not in results)
+        if isinstance(death, int) and death < 0:
+            death = f"killed by {signal.Signals(-death).name}"
+        elif isinstance(death, int):
+            death = f"exit status {death}"
+        tail = " | ".join(stderr.strip().splitlines()[-3:])
+        results[running] = f"CRASH ({death}) at step {step!r}; stderr: {tail}"
+        remaining = [n for n in remaining if n not in results]
+    return results
+
+
+@pytest.mark.parametrize("group", sorted(harness.CASES))
+def test_hostile_group(group):
+    results = run_group(group)
+    failures = {name: text for name, text in results.items() if text is not None}
+    assert not failures, "\n".join(f"{name}: {text}" for name, text in sorted(failures.items()))
+
+
+def test_every_declared_function_is_attacked():
+    declared = capi.declared_functions((ROOT / "include" / "acla.h").read_text())
+    assert len(declared) >= 50, f"header parse found only {sorted(declared)}"
+    covered = set().union(*(covers for group in harness.CASES.values() for _, covers in group.values()))
+    missing = declared - covered
+    assert not missing, f"functions of acla.h without a hostile case: {sorted(missing)}"
+    assert declared <= set(capi.PROTOTYPES), f"no prototype for {sorted(declared - set(capi.PROTOTYPES))}"
