@@ -24,6 +24,10 @@ import harness  # noqa: E402
 import cases_core, cases_model, cases_checkpoint, cases_attention, cases_imaging, cases_files  # noqa: E402,F401
 
 GROUP_TIMEOUT = 40  # seconds for one child; every group normally needs one or two
+# Every thread reserves address space (stack, malloc arena, OpenBLAS buffers; ~160 MB each), and
+# libomp aborts when it cannot start one: keep the pools small so that the 8 GiB limit is about
+# the library's allocations on any machine, however many cores it has.
+SMALL_FOOTPRINT = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2", "MALLOC_ARENA_MAX": "2"}
 
 
 def library_path():
@@ -44,7 +48,7 @@ def run_group(group):
         cmd = [sys.executable, str(HERE / "hostile" / "child.py"), library_path(), group, *remaining]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=GROUP_TIMEOUT,
-                                  env={**os.environ, "OMP_NUM_THREADS": "2"})
+                                  env={**os.environ, **SMALL_FOOTPRINT})
             stdout, stderr, death = proc.stdout, proc.stderr, proc.returncode
         except subprocess.TimeoutExpired as e:
             stdout = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")

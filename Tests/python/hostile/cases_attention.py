@@ -162,3 +162,30 @@ def search_outcome(ctx):
     handle = c_void_p()
     ctx.ok(lib.acla_model_derive(s, None, -5, ctypes.byref(handle)))   # count is ignored without positions
     lib.acla_model_destroy(handle)
+
+
+@case("attention", "acla_model_set_parameter", "acla_model_forward")
+def extreme_finite_weights(ctx):
+    """Finite but absurd attention weights (offsets of 1e38 pixels, logits that overflow the
+    softmax, wide-open or shut gates) must give garbage numbers, not out-of-bounds sampling."""
+    lib = ctx.lib
+    for kind in ("cla", "acla", "supernet", "nl", "clnl"):
+        m = ctx.create(ctx.CONFIGS[kind])
+        names = ctypes.create_string_buffer(1 << 16)
+        needed = c_size_t()
+        ctx.ok(lib.acla_model_parameter_names(m, names, len(names), ctypes.byref(needed)))
+        targets = [n for n in names.value.decode().split("\n") if n.startswith(("attention.", "search."))]
+        for value in (3.0e38, -3.0e38, 1e-45):
+            for name in targets:
+                count = Out(ctypes.c_int64, 4)
+                rank = c_int32()
+                ctx.ok(lib.acla_model_parameter_shape(m, name.encode(), count.ptr, 4, ctypes.byref(rank)))
+                size = 1
+                for d in list(count.buf)[:rank.value]:
+                    size *= d
+                ctx.ok(lib.acla_model_set_parameter(m, name.encode(), ctx.floats([value] * size), size))
+            ctx.step(f"{kind} forward with attention weights {value}")
+            ctx.ok(lib.acla_model_set_probe(m, 1, 1))
+            ctx.forward_ok(m, 1, 3, 5, 4)
+            ctx.forward_ok(m, 1, 3, 5, 4, math.nan)
+        lib.acla_model_destroy(m)
