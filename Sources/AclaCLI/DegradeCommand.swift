@@ -90,13 +90,13 @@ struct Degrade: ParsableCommand {
         let isNumpy = path.lowercased().hasSuffix(".npy")
         switch result {
         case .image(let image):
-            if isNumpy { try NumpyFile.write(FloatImage(image), to: path) } else { try ImageFile.write(image, to: path) }
+            if isNumpy { try NpyFile.write(FloatImage(image), to: path) } else { try ImageFile.write(image, to: path) }
             print("wrote \(path) (\(image.width)x\(image.height)x\(image.channels))")
         case .floats(let values):
             guard isNumpy else {
                 throw AclaError.invalidArgument("float-convention noise needs a .npy output: an 8-bit image file would round it (that is --convention uint8), got \(path)")
             }
-            try NumpyFile.write(values, to: path)
+            try NpyFile.write(values, to: path)
             print("wrote \(path) (\(values.width)x\(values.height)x\(values.channels) float32)")
         }
     }
@@ -104,28 +104,28 @@ struct Degrade: ParsableCommand {
     func run() throws {
         try cliGuard {
             try ImageCommandSupport.applyPixelLimit(maxPixels)
-            guard let inputIsFolder = PlainFiles.isDirectory(input) else { throw AclaError.io("\(input) does not exist") }
+            guard let inputIsFolder = Paths.isDirectory(input) else { throw AclaError.io("\(input) does not exist") }
             let outputExt = convention == .float && task == .denoise ? ".npy" : ".png"
             if !inputIsFolder {
                 var target = output
                 if ImageCommandSupport.isDirectory(output) {
-                    target = PlainFiles.join(output, PlainFiles.stem(input) + outputExt)
+                    target = Paths.join(output, Paths.stem(input) + outputExt)
                 }
-                try write(try degrade(try ImageCommandSupport.read(input), index: 0, name: PlainFiles.fileName(input)), to: target)
+                try write(try degrade(try ImageCommandSupport.read(input), index: 0, name: Paths.fileName(input)), to: target)
                 return
             }
-            if PlainFiles.isDirectory(output) == false {
+            if Paths.isDirectory(output) == false {
                 throw AclaError.invalidArgument("\(input) is a folder, so the output \(output) must be a folder too")
             }
             try ImageCommandSupport.createFolder(output)
             guard !ImageCommandSupport.sameFolder(input, output) else {
                 throw AclaError.invalidArgument("the output folder is the input folder: the degraded images would replace the originals")
             }
-            let names = try PlainFiles.list(input).filter { ImageFile.isImageName($0) }
+            let names = try Paths.list(input).filter { ImageFile.isImageName($0) }
             guard !names.isEmpty else { throw AclaError.invalidArgument("no PNG or JPEG images in \(input)") }
             for (index, name) in names.enumerated() {
-                let image = try ImageCommandSupport.read(PlainFiles.join(input, name))
-                try write(try degrade(image, index: index, name: name), to: PlainFiles.join(output, PlainFiles.stem(name) + outputExt))
+                let image = try ImageCommandSupport.read(Paths.join(input, name))
+                try write(try degrade(image, index: index, name: name), to: Paths.join(output, Paths.stem(name) + outputExt))
             }
         }
     }

@@ -46,7 +46,7 @@ struct Eval: ParsableCommand {
     }
 
     func printTable(_ report: Evaluation.Report) {
-        let names = report.scores.map { PlainFiles.fileName($0.restored) }
+        let names = report.scores.map { Paths.fileName($0.restored) }
         let meanLabel = "mean (\(report.scores.count) image\(report.scores.count == 1 ? "" : "s"))"
         let width = max(5, meanLabel.count, names.map(\.count).max() ?? 0)
         func row(_ label: String, _ psnr: String, _ ssim: String) -> String {
@@ -78,6 +78,6 @@ struct Eval: ParsableCommand {
         lines.append("  \"mean\": {\"psnr\": \(j.json(report.meanPSNR)), \"ssim\": \(j.json(report.meanSSIM)), \"count\": \(report.scores.count)},")
         lines.append("  \"notes\": [\(report.notes.map { j.json($0) }.joined(separator: ", "))]")
         lines.append("}")
-        try PlainFiles.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: path)
+        try AtomicFileWriter.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: path)
     }
 }

@@ -19,11 +19,11 @@ struct Forward: ParsableCommand {
     func run() throws {
         try cliGuard {
             let net = try source.network()
-            let x = try NpyFile.read(path: input)
+            let x = try NpyFile.readInput(path: input)
             let rank = x.shape.count
             let y = try net.forward(NpyFile.asNCHW(x))
             let outShape = rank == 2 && y.shape[1] == 1 ? Array(y.shape.suffix(2)) : Array(y.shape.suffix(max(rank, 3)))
-            try NpyFile.write(y.reshaped(outShape), path: output)
+            try NpyFile.write(y.reshaped(outShape), to: output)
             print("\(input) \(x.shape) -> \(output) \(outShape)")
         }
     }

@@ -15,11 +15,11 @@ enum ImageCommandSupport {
     /// Reads an image and prints what decoding dropped.
     static func read(_ path: String) throws -> Image8 {
         let (image, info) = try ImageFile.read(path)
-        for message in info.notes.messages { note("\(PlainFiles.fileName(path)): \(message)") }
+        for message in info.notes.messages { note("\(Paths.fileName(path)): \(message)") }
         return image
     }
 
-    static func isDirectory(_ path: String) -> Bool { PlainFiles.isDirectory(path) == true }
+    static func isDirectory(_ path: String) -> Bool { Paths.isDirectory(path) == true }
 
     /// The same folder, by resolved path.
     static func sameFolder(_ a: String, _ b: String) -> Bool {
@@ -41,24 +41,9 @@ enum ImageCommandSupport {
     }
 
     /// A JSON number (JSON has no infinity: identical images give null).
-    static func json(_ value: Double) -> String {
-        value.isFinite ? "\(value)" : "null"
-    }
+    static func json(_ value: Double) -> String { JSONWriter.string(.number(value)) }
 
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ text: String) -> String { JSONWriter.quoted(text) }
 }
 
 enum TaskOption: String, ExpressibleByArgument, CaseIterable {

@@ -20,8 +20,14 @@ struct ModelArguments: ParsableArguments {
 }
 
 extension NpyFile {
+    /// A network input of any rank (`forward` writes its output with the same rank), refused
+    /// before reading when it could hold more values than any feature map may.
+    static func readInput(path: String) throws -> Tensor {
+        try read(path, maxBytes: byteLimit(elements: Network.maxFeatureMapElements))
+    }
+
     /// A .npy tensor of rank 2 (HW), 3 (CHW) or 4 (NCHW), as NCHW.
-    static func readNCHW(path: String) throws -> Tensor { try asNCHW(read(path: path)) }
+    static func readNCHW(path: String) throws -> Tensor { try asNCHW(readInput(path: path)) }
 
     static func asNCHW(_ t: Tensor) throws -> Tensor {
         guard (2...4).contains(t.rank) else { throw AclaError.shape("input must be NCHW, CHW or HW, got shape \(t.shape)") }

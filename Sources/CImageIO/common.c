@@ -49,7 +49,7 @@ int aci_check_dimensions(const char *path, int64_t width, int64_t height, int64_
     return ACI_OK;
 }
 
-int aci_open_regular(const char *path, FILE **out, int64_t *size, aci_message *msg) {
+int aci_open_regular(const char *path, FILE **out, aci_message *msg) {
     // O_NONBLOCK: without it, opening a FIFO waits for a writer (forever). It has no effect on
     // the regular files accepted here.
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -72,6 +72,5 @@ int aci_open_regular(const char *path, FILE **out, int64_t *size, aci_message *m
         return aci_fail(msg, ACI_ERR_IO, "cannot open %s: %s", path, strerror(e));
     }
     *out = f;
-    if (size) *size = (int64_t)st.st_size;
     return ACI_OK;
 }

@@ -18,7 +18,7 @@ int aci_decoder_open(const char *path, int64_t max_pixels, aci_decoder **out,
     if (!path || !out || !info) return aci_fail(msg, ACI_ERR_INVALID, "NULL argument to aci_decoder_open");
     if (max_pixels < 1) return aci_fail(msg, ACI_ERR_INVALID, "pixel limit %lld is not positive", (long long)max_pixels);
     FILE *f = NULL;
-    int opened = aci_open_regular(path, &f, NULL, msg);
+    int opened = aci_open_regular(path, &f, msg);
     if (opened != ACI_OK) return opened;
     unsigned char sig[8];
     size_t got = fread(sig, 1, sizeof sig, f);

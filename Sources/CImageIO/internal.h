@@ -26,9 +26,9 @@ int aci_atomic_commit(aci_atomic_file *f, aci_message *msg);
 // Closes and removes the temporary file (the destination is untouched). Accepts a zeroed f.
 void aci_atomic_abort(aci_atomic_file *f);
 
-// Opens an existing regular file for reading (*size receives its size when size is not NULL).
-// Directories, FIFOs, devices and sockets are ACI_ERR_IO, refused without blocking.
-int aci_open_regular(const char *path, FILE **out, int64_t *size, aci_message *msg);
+// Opens an existing regular file for reading. Directories, FIFOs, devices and sockets are
+// ACI_ERR_IO, refused without blocking.
+int aci_open_regular(const char *path, FILE **out, aci_message *msg);
 
 // Checked width * height * channels; returns 0 on overflow of size_t.
 size_t aci_pixel_bytes(int64_t width, int64_t height, int64_t channels);

@@ -132,19 +132,4 @@ final class DegradationTests: XCTestCase {
         XCTAssertThrowsError(try Image8(width: 0, height: 2, channels: 1))
         XCTAssertThrowsError(try Image8(width: 2, height: 2, channels: 2))
     }
-
-    func testNumpyFilesRoundTripAndRejectGarbage() throws {
-        let folder = try ImagingTestData.temporaryFolder(self)
-        let image = try FloatImage(width: 3, height: 2, channels: 3, values: (0..<18).map { Float($0) * 1.5 - 2 })
-        let path = folder.appendingPathComponent("a.npy").path
-        try NumpyFile.write(image, to: path)
-        XCTAssertEqual(try NumpyFile.read(path), image)
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        XCTAssertEqual((bytes.count - 18 * 4) % 64, 0, "header padded to 64 bytes")
-        for (name, data) in [("short.npy", Array(bytes[0..<(bytes.count - 1)])), ("magic.npy", Array("nope".utf8)),
-                             ("empty.npy", [])] {
-            let bad = try ImagingHostileFiles.write(data, folder.appendingPathComponent(name))
-            XCTAssertThrowsError(try NumpyFile.read(bad), name) { XCTAssertEqual(($0 as? AclaError)?.status, .format, "\($0)") }
-        }
-    }
 }

@@ -136,8 +136,8 @@ final class MetricTests: XCTestCase {
             XCTAssertTrue(FileManager.default.createFile(atPath: out.appendingPathComponent(name).path, contents: Data()))
         }
         let (pairs, notes) = try EvaluationPairing.pairs(reference: ref.path, restored: out.path)
-        XCTAssertEqual(pairs.map { PlainFiles.fileName($0.reference) }, ["a_HR_x2.png", "img_0012_HR_x2.png", "img_001_HR_x2.png"])
-        XCTAssertEqual(pairs.map { PlainFiles.fileName($0.restored) }, ["a_RCAN_x2.png", "img_0012_RCAN_x2.png", "img_001_RCAN_x2.png"])
+        XCTAssertEqual(pairs.map { Paths.fileName($0.reference) }, ["a_HR_x2.png", "img_0012_HR_x2.png", "img_001_HR_x2.png"])
+        XCTAssertEqual(pairs.map { Paths.fileName($0.restored) }, ["a_RCAN_x2.png", "img_0012_RCAN_x2.png", "img_001_RCAN_x2.png"])
         XCTAssertEqual(notes.count, 2)
         XCTAssertTrue(notes.contains { $0.contains("stray_x2.png") })
         XCTAssertTrue(notes.contains { $0.contains("lonely_HR_x2.png") })

@@ -33,39 +33,63 @@ final class ReadableFile {
 
     deinit { close(fd) }
 
-    /// Exactly `count` bytes at `offset`; the caller has checked the range against `size`.
+    /// Exactly `count` bytes at `offset`; the range is checked against `size` before allocating.
     func read(offset: Int, count: Int) throws -> [UInt8] {
+        try checkRange(offset: offset, count: count)
+        return try [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            try read(offset: offset, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = count
+        }
+    }
+
+    /// Fills `buffer` with the bytes at `offset` (lets a reader load typed arrays without a copy).
+    func read(offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let count = buffer.count
+        try checkRange(offset: offset, count: count)
+        var done = 0
+        while done < count {
+            let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw AclaError.io("cannot read '\(path)': \(errnoText())")
+            }
+            guard n > 0 else { throw AclaError.format("'\(path)' ended early (file changed while reading?)") }
+            done += n
+        }
+    }
+
+    private func checkRange(offset: Int, count: Int) throws {
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
             throw AclaError.format("'\(path)': read of \(count) bytes at offset \(offset) is beyond the file's \(size) bytes")
         }
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        try out.withUnsafeMutableBytes { buf in
-            while done < count {
-                let n = pread(fd, buf.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw AclaError.io("cannot read '\(path)': \(errnoText())")
-                }
-                guard n > 0 else { throw AclaError.format("'\(path)' ended early (file changed while reading?)") }
-                done += n
-            }
-        }
-        return out
     }
 }
 
 /// Writes a file atomically: the bytes go to a temporary file in the same directory, which is
 /// flushed to disk and then renamed over `path`, so a crash or a full disk never leaves a
-/// half-written checkpoint under the final name.
-final class AtomicFileWriter {
+/// half-written file (checkpoint, array, report) under the final name. The one writer of the
+/// Swift code; the PNG/JPEG encoders in CImageIO have their own (they write through a FILE*).
+public final class AtomicFileWriter {
     let path: String
     private let tempPath: String
     private var fd: Int32
     private var finished = false
 
+    /// Replaces `path` with `bytes`.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let file = try AtomicFileWriter(path: path)
+        try file.write(bytes)
+        try file.commit()
+    }
+
     init(path: String) throws {
         guard !path.isEmpty else { throw AclaError.invalidArgument("output path is empty") }
+        // A replaced file keeps its permissions; a new one gets what open(0666) and the umask give.
+        var st = stat()
+        let existing = stat(path, &st) == 0
+        if existing && (st.st_mode & S_IFMT) == S_IFDIR {
+            throw AclaError.io("cannot write '\(path)': it is a directory")
+        }
         self.path = path
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[...$0]) } ?? ""
@@ -73,8 +97,9 @@ final class AtomicFileWriter {
         var lastError = ""
         for attempt in 0..<100 {
             let candidate = "\(dir).\(base).tmp-\(getpid())-\(attempt)"
-            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if fd >= 0 {
+                if existing { _ = fchmod(fd, st.st_mode & 0o7777) }
                 self.fd = fd
                 self.tempPath = candidate
                 return
@@ -108,9 +133,19 @@ final class AtomicFileWriter {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
+    /// Writes float32 values in little-endian byte order (the order of .npy and safetensors data).
+    func writeLittleEndian(_ values: [Float]) throws {
+        #if _endian(little)
+        try values.withUnsafeBytes { try write($0) }
+        #else
+        try values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { try write($0) }
+        #endif
+    }
+
     /// Flushes, closes and renames the temporary file over the destination.
     func commit() throws {
-        guard fsync(fd) == 0 else { throw AclaError.io("cannot flush '\(path)': \(errnoText())") }
+        // EINVAL: the file system cannot sync (nothing to wait for), not a failed write.
+        guard fsync(fd) == 0 || errno == EINVAL else { throw AclaError.io("cannot flush '\(path)': \(errnoText())") }
         let rc = close(fd)
         finished = true
         guard rc == 0 else {

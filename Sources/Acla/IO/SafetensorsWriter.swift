@@ -11,10 +11,7 @@ public enum SafetensorsWriter {
         for i in 0..<8 { prefix[i] = UInt8(truncatingIfNeeded: UInt64(header.count) >> (8 * UInt64(i))) }
         try file.write(prefix)
         try file.write(header)
-        for (_, t) in tensors {
-            let le = t.data.map { $0.bitPattern.littleEndian }
-            try le.withUnsafeBytes { try file.write($0) }
-        }
+        for (_, t) in tensors { try file.writeLittleEndian(t.data) }
         try file.commit()
     }
 

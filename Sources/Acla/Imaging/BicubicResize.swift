@@ -13,11 +13,17 @@ public enum BicubicResize {
         return (h, w)
     }
 
+    /// Output size and both passes' weights; the height pass's output is checked too.
+    private static func plan(height: Int, width: Int, scale: Double, boundary: ResizeBoundary) throws
+        -> (height: Int, width: Int, rows: BicubicAxis, cols: BicubicAxis) {
+        let (outH, outW) = try outputSize(height: height, width: width, scale: scale)
+        try ImageLimits.check(width: width, height: outH, what: "intermediate resized image")
+        return (outH, outW, try BicubicAxis(inLength: height, scale: scale, boundary: boundary),
+                try BicubicAxis(inLength: width, scale: scale, boundary: boundary))
+    }
+
     public static func resize(_ image: Image8, scale: Double, boundary: ResizeBoundary = .symmetric) throws -> Image8 {
-        let (outH, outW) = try outputSize(height: image.height, width: image.width, scale: scale)
-        try ImageLimits.check(width: image.width, height: outH, what: "intermediate resized image")
-        let rows = try BicubicAxis(inLength: image.height, scale: scale, boundary: boundary)
-        let cols = try BicubicAxis(inLength: image.width, scale: scale, boundary: boundary)
+        let (outH, outW, rows, cols) = try plan(height: image.height, width: image.width, scale: scale, boundary: boundary)
         let c = image.channels
         var middle = [UInt8](repeating: 0, count: outH * image.width * c)
         var out = [UInt8](repeating: 0, count: outH * outW * c)
@@ -39,26 +45,25 @@ public enum BicubicResize {
     }
 
     public static func resize(_ image: FloatImage, scale: Double, boundary: ResizeBoundary = .symmetric) throws -> FloatImage {
-        let (outH, outW) = try outputSize(height: image.height, width: image.width, scale: scale)
-        try ImageLimits.check(width: image.width, height: outH, what: "intermediate resized image")
-        let rows = try BicubicAxis(inLength: image.height, scale: scale, boundary: boundary)
-        let cols = try BicubicAxis(inLength: image.width, scale: scale, boundary: boundary)
+        let (outH, outW, rows, cols) = try plan(height: image.height, width: image.width, scale: scale, boundary: boundary)
         let c = image.channels
         let source = image.values.map { Double($0) }
         var middle = [Double](repeating: 0, count: outH * image.width * c)
         var out = [Double](repeating: 0, count: outH * outW * c)
+        var failed: Int32 = 0
         source.withUnsafeBufferPointer { src in
             middle.withUnsafeMutableBufferPointer { mid in
-                _ = aci_resample_axis_f64(src.baseAddress, 1, Int64(image.height), Int64(image.width * c),
-                                          rows.weights, rows.indices, Int32(rows.taps), Int64(outH), mid.baseAddress)
+                failed |= aci_resample_axis_f64(src.baseAddress, 1, Int64(image.height), Int64(image.width * c),
+                                                rows.weights, rows.indices, Int32(rows.taps), Int64(outH), mid.baseAddress)
             }
         }
         middle.withUnsafeBufferPointer { mid in
             out.withUnsafeMutableBufferPointer { dst in
-                _ = aci_resample_axis_f64(mid.baseAddress, Int64(outH), Int64(image.width), Int64(c),
-                                          cols.weights, cols.indices, Int32(cols.taps), Int64(outW), dst.baseAddress)
+                failed |= aci_resample_axis_f64(mid.baseAddress, Int64(outH), Int64(image.width), Int64(c),
+                                                cols.weights, cols.indices, Int32(cols.taps), Int64(outW), dst.baseAddress)
             }
         }
+        guard failed == 0 else { throw AclaError.outOfMemory("out of memory resizing a \(image.width) x \(image.height) image") }
         return FloatImage(validatedWidth: outW, height: outH, channels: c, values: out.map { Float($0) })
     }
 

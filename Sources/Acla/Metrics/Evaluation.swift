@@ -40,7 +40,7 @@ public enum Evaluation {
             let (out, outNotes) = try readForEvaluation(pair.restored)
             for n in refNotes + outNotes { notes.append(n) }
             let aligned = try align(reference: ref, restored: out, scale: options.scale, name: pair.reference)
-            if aligned.cropped { notes.append("\(PlainFiles.fileName(pair.reference)): reference cropped to \(out.width)x\(out.height) to match") }
+            if aligned.cropped { notes.append("\(Paths.fileName(pair.reference)): reference cropped to \(out.width)x\(out.height) to match") }
             let psnr = try ImageMetrics.psnr(aligned.image, out, border: options.border, channels: options.channels)
             let ssim = try ImageMetrics.ssim(aligned.image, out, border: options.border, channels: options.channels)
             scores.append(Score(reference: pair.reference, restored: pair.restored, psnr: psnr, ssim: ssim))
@@ -51,11 +51,11 @@ public enum Evaluation {
     /// An 8-bit image from a PNG/JPEG file or a float .npy array (quantised).
     public static func readForEvaluation(_ path: String) throws -> (Image8, [String]) {
         if path.lowercased().hasSuffix(".npy") {
-            let array = try NumpyFile.read(path)
+            let array = try NpyFile.readImage(path)
             return (try array.quantized(), [])
         }
         let (image, info) = try ImageFile.read(path)
-        let name = PlainFiles.fileName(path)
+        let name = Paths.fileName(path)
         return (image, info.notes.messages.map { "\(name): \($0)" })
     }
 

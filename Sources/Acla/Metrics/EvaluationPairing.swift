@@ -12,7 +12,7 @@ public enum EvaluationPairing {
 
     /// The stem with its extension and trailing setting token removed, lowercased.
     static func baseStem(_ fileName: String) -> String {
-        let stem = Array(PlainFiles.stem(fileName).lowercased())
+        let stem = Array(Paths.stem(fileName).lowercased())
         // Trailing digits preceded by x (`x2`, `_x2`) or by `_q` / `_n` (`_Q10`, `_N10`).
         var i = stem.count
         while i > 0, stem[i - 1].isASCII, stem[i - 1].isNumber { i -= 1 }
@@ -55,8 +55,8 @@ public enum EvaluationPairing {
 
     /// Pairs for two folders, or one pair for two files. Notes tell about unmatched files.
     public static func pairs(reference: String, restored: String) throws -> (pairs: [Pair], notes: [String]) {
-        guard let referenceIsFolder = PlainFiles.isDirectory(reference) else { throw AclaError.io("\(reference) does not exist") }
-        guard let restoredIsFolder = PlainFiles.isDirectory(restored) else { throw AclaError.io("\(restored) does not exist") }
+        guard let referenceIsFolder = Paths.isDirectory(reference) else { throw AclaError.io("\(reference) does not exist") }
+        guard let restoredIsFolder = Paths.isDirectory(restored) else { throw AclaError.io("\(restored) does not exist") }
         guard referenceIsFolder == restoredIsFolder else {
             throw AclaError.invalidArgument("--reference and --restored must both be folders or both be files")
         }
@@ -85,7 +85,7 @@ public enum EvaluationPairing {
         var pairs: [Pair] = []
         for ref in byKey.values.sorted() {
             if let name = matched[ref] {
-                pairs.append(Pair(reference: PlainFiles.join(reference, ref), restored: PlainFiles.join(restored, name)))
+                pairs.append(Pair(reference: Paths.join(reference, ref), restored: Paths.join(restored, name)))
             } else {
                 notes.append("no restored image for reference \(ref) (not counted)")
             }
@@ -98,6 +98,6 @@ public enum EvaluationPairing {
 
     /// Image file names (PNG/JPEG, and .npy arrays) in a folder, sorted.
     static func imageNames(in folder: String) throws -> [String] {
-        try PlainFiles.list(folder).filter { ImageFile.isImageName($0) || $0.lowercased().hasSuffix(".npy") }
+        try Paths.list(folder).filter { ImageFile.isImageName($0) || $0.lowercased().hasSuffix(".npy") }
     }
 }

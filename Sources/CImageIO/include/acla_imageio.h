@@ -72,13 +72,6 @@ int aci_jpeg_write(const char *path, const uint8_t *pixels, int32_t width, int32
 int aci_jpeg_round_trip(const uint8_t *src, int32_t width, int32_t height, int32_t channels,
                         int32_t quality, uint8_t *dst, aci_message *msg);
 
-// ---- plain files (plain_files.c) ----
-int aci_file_size(const char *path, int64_t *size, aci_message *msg);
-// Reads exactly len bytes (the size aci_file_size reported).
-int aci_read_file(const char *path, uint8_t *dst, size_t len, aci_message *msg);
-// Atomic like the image writers.
-int aci_write_file(const char *path, const uint8_t *data, size_t len, aci_message *msg);
-
 // ---- resampling along one axis (resize_kernels.c) ----
 // The data is `outer` blocks of `in_len` rows of `inner` contiguous values. Output row o of a
 // block is sum_j weights[o*taps + j] * row(indices[o*taps + j]), accumulated in double in tap
