@@ -4,7 +4,7 @@ import Acla
 private func parameter(_ box: ModelBox, _ name: UnsafePointer<CChar>?) throws -> (String, Variable) {
     let name = try string(name, "name")
     guard let v = box.network.parameters[name] else {
-        throw AclaError.invalidArgument("model has no parameter \"\(name)\"")
+        throw AclaError.invalidArgument("model has no parameter \"\(AclaError.excerpt(name))\"")
     }
     return (name, v)
 }

@@ -15,7 +15,7 @@ final class ReadableFile {
         // O_NONBLOCK: opening a FIFO (or a terminal) without it would block until a writer
         // appears; such files are refused below, and for regular files the flag has no effect.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw AclaError.io("cannot open '\(path)': \(errnoText())") }
+        guard fd >= 0 else { throw AclaError.io("cannot open '\(AclaError.excerpt(path, limit: 1000))': \(errnoText())") }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let e = errnoText()
@@ -107,7 +107,7 @@ public final class AtomicFileWriter {
             lastError = errnoText()
             if errno != EEXIST { break }
         }
-        throw AclaError.io("cannot create a temporary file next to '\(path)': \(lastError)")
+        throw AclaError.io("cannot create a temporary file next to '\(AclaError.excerpt(path, limit: 1000))': \(lastError)")
     }
 
     deinit {

@@ -73,10 +73,10 @@ public struct JSONParser {
             let key = try parseString()
             guard object[key] == nil else {
                 pos = keyStart
-                throw error("duplicate key \"\(key)\"")
+                throw error("duplicate key \"\(AclaError.excerpt(key))\"")
             }
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(key)\"") }
+            guard current == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(AclaError.excerpt(key))\"") }
             pos += 1
             skipWhitespace()
             object[key] = try parseValue(depth: depth + 1)
@@ -201,7 +201,7 @@ public struct JSONParser {
         if integral, let i = Int(text) { return .integer(i) }
         guard let d = Double(text), d.isFinite else {
             pos = start
-            throw error("number \(text) is out of range")
+            throw error("number \(AclaError.excerpt(text)) is out of range")
         }
         return .number(d)
     }

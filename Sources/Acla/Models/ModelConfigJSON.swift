@@ -16,7 +16,7 @@ extension ModelConfig {
             throw AclaError.invalidArgument("model config must be a JSON object, got \(value.typeDescription)")
         }
         for key in o.keys where !knownKeys.contains(key) {
-            throw AclaError.invalidArgument("model config: unknown key \"\(key)\" (known: \(knownKeys.joined(separator: ", ")))")
+            throw AclaError.invalidArgument("model config: unknown key \"\(AclaError.excerpt(key))\" (known: \(knownKeys.joined(separator: ", ")))")
         }
         let reader = ConfigReader(object: o, prefix: "")
         guard let backboneName = try reader.string("backbone") else {
@@ -46,7 +46,7 @@ extension ModelConfig {
         }
         for key in o.keys where !knownAttentionKeys.contains(key) {
             throw AclaError.invalidArgument(
-                "model config: unknown key \"attention.\(key)\" (known: \(knownAttentionKeys.joined(separator: ", ")))")
+                "model config: unknown key \"attention.\(AclaError.excerpt(key))\" (known: \(knownAttentionKeys.joined(separator: ", ")))")
         }
         let reader = ConfigReader(object: o, prefix: "attention.")
         let kind = try reader.string("kind").map { try reader.enumeration("kind", $0, AttentionConfig.Kind.self) } ?? .none
@@ -75,7 +75,7 @@ extension ModelConfig {
 
     static func describe(_ v: JSONValue) -> String {
         switch v {
-        case .string(let s): return "\"\(s)\""
+        case .string(let s): return "\"\(AclaError.excerpt(s))\""
         case .integer(let i): return String(i)
         case .number(let d): return "\(d)"
         case .bool(let b): return b ? "true" : "false"
@@ -152,7 +152,7 @@ private struct ConfigReader {
     where E.RawValue == String {
         guard let e = E(rawValue: raw) else {
             let options = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-            throw AclaError.invalidArgument("model config: \"\(prefix)\(key)\" must be one of \(options), got \"\(raw)\"")
+            throw AclaError.invalidArgument("model config: \"\(prefix)\(key)\" must be one of \(options), got \"\(AclaError.excerpt(raw))\"")
         }
         return e
     }

@@ -34,3 +34,12 @@ public struct AclaError: Error, CustomStringConvertible, Sendable {
     public static func state(_ m: String) -> AclaError { AclaError(.state, m) }
     public static func `internal`(_ m: String) -> AclaError { AclaError(.internal, m) }
 }
+
+extension AclaError {
+    /// Caller text quoted in a message, shortened when long: a 10 MB key or number must not push
+    /// the rest of the sentence past the C message buffer (2 KB).
+    public static func excerpt(_ text: String, limit: Int = 80) -> String {
+        guard text.utf8.count > limit else { return text }
+        return String(text.prefix(limit)) + "... (\(text.utf8.count) bytes)"
+    }
+}

@@ -189,3 +189,19 @@ def extreme_finite_weights(ctx):
             ctx.forward_ok(m, 1, 3, 5, 4)
             ctx.forward_ok(m, 1, 3, 5, 4, math.nan)
         lib.acla_model_destroy(m)
+
+
+@case("attention", "acla_model_forward")
+def attention_maps_over_the_limit(ctx):
+    """A deep supernet predicts 2 * r * K offset channels (8192 here) per pixel: an input whose
+    offset map would exceed the feature-map limit is refused before anything is allocated,
+    although the backbone's own maps (4 features) are small."""
+    lib = ctx.lib
+    m = ctx.create({"backbone": "edsr", "scale": 2, "blocks": 64, "features": 4,
+                    "attention": {"kind": "cla", "positions": "all", "keys": 64}})
+    h = w = 600
+    x = (c_float * (3 * h * w))()
+    y = Out(c_float, 3 * 4 * h * w)
+    ctx.step("forward of a 600x600 input through 8192 offset channels")
+    ctx.fails(lib.acla_model_forward(m, x, 1, 3, h, w, y.ptr, 3 * 4 * h * w), OOM, "too large", outs=[y])
+    lib.acla_model_destroy(m)

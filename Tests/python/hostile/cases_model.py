@@ -91,6 +91,9 @@ def create_huge_documents(ctx):
     expect_create_fails(ctx, b'{"backbone": "edsr", "scale": 2, "attention": {"kind": "cla", "positions": ['
                         + b"1," * (2 << 20) + b"1]}}", INVALID, "positions")
     expect_create_fails(ctx, b'{"backbone": "edsr", "scale": 2' + b' ' * 100 + b'1' * (1 << 20), FORMAT, "byte")
+    expect_create_fails(ctx, b'{"backbone": "edsr", "scale": ' + b'1' * (1 << 20) + b'}', FORMAT, "out of range")
+    expect_create_fails(ctx, b'{"backbone": "edsr", "scale": 0.' + b'0' * (1 << 20) + b'2}', INVALID, "scale")
+    expect_create_fails(ctx, b'{"backbone": "edsr", "scale": 2, "seed": 1e-400}', INVALID, "seed")
     msg = ctx.message()
     assert len(msg) < 100_000, f"error message of {len(msg)} bytes"
 
