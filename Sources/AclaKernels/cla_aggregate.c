@@ -3,6 +3,7 @@
 // (mask > 0) are sampled in the forward pass: closed keys cost nothing.
 #include "acla_attention_kernels.h"
 #include "bilinear_taps.h"
+#include "cla_tap_lists.h"
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -27,39 +28,24 @@ static float softmax_terms(const float *lg, const float *mk, long hw, int nq, fl
     return z;
 }
 
-// The four corner rows (c floats each) of a tap in one NHWC image; NULL for corners outside.
-static void tap_rows(const float *img, int h, int w, int c, const ak_taps *t, const float *rows[4]) {
-    for (int j = 0; j < 4; j++) {
-        int y = t->y0 + (j >> 1), x = t->x0 + (j & 1);
-        rows[j] = (y >= 0 && y < h && x >= 0 && x < w) ? img + ((long)y * w + x) * c : NULL;
-    }
-}
-
-// acc += a * v over c channels (no aliasing: lets the compiler vectorise).
-static inline void axpy(int c, float a, const float *restrict v, float *restrict acc) {
-    for (int ch = 0; ch < c; ch++) acc[ch] += a * v[ch];
-}
-
 static inline float dot_c(int c, const float *restrict a, const float *restrict b) {
     float s = 0.f;
     for (int ch = 0; ch < c; ch++) s += a[ch] * b[ch];
     return s;
 }
 
-static void tap_weights(const ak_taps *t, float tw[4]) {
-    tw[0] = t->w00; tw[1] = t->w01; tw[2] = t->w10; tw[3] = t->w11;
-}
-
-static int offset_taps(const float *ob, long hw, long i, int q, int y, int x, int h, int w, ak_taps *t) {
-    return ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, t);
-}
 
 int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, int c, int h, int w,
                              const float *offsets, const float *logits, const float *mask,
                              float *y, float *weights, int64_t *gathered, int nthreads) {
     const long hw = (long)h * w;
     const int nq = r * kk;
-    float *scratch = malloc(sizeof(float) * (size_t)nq * (size_t)nthreads);
+    const long tiles = (hw + AK_TILE - 1) / AK_TILE;
+    // Per thread and tile: the softmax terms ex[q][t], then each pixel's tap list (up to 4
+    // corners per open key: a row pointer and the weight a_q * bilinear weight).
+    const size_t list = 4 * (size_t)nq;
+    const size_t per_thread = AK_TILE * ((size_t)nq * sizeof(float) + list * (sizeof(float *) + sizeof(float)));
+    char *scratch = malloc(per_thread * (size_t)nthreads);
     if (!scratch) return -1;
     int64_t total = 0;
     for (int b = 0; b < n; b++) {
@@ -68,28 +54,42 @@ int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, i
         const float *mb = mask ? mask + (long)b * nq * hw : NULL;
         float *wb = weights ? weights + (long)b * nq * hw : NULL;
 #pragma omp parallel for schedule(static) num_threads(nthreads) reduction(+:total)
-        for (long i = 0; i < hw; i++) {
-            float *ex = scratch + (long)omp_get_thread_num() * nq;
-            float *acc = y + ((long)b * hw + i) * c;
-            for (int ch = 0; ch < c; ch++) acc[ch] = 0.f;
-            float maxe;
-            float z = softmax_terms(lb + i, mb ? mb + i : NULL, hw, nq, ex, &maxe);
-            const int py = (int)(i / w), px = (int)(i % w);
+        for (long tile = 0; tile < tiles; tile++) {
+            char *mine = scratch + per_thread * (size_t)omp_get_thread_num();
+            const float **rows = (const float **)mine;
+            float *wt = (float *)(mine + AK_TILE * list * sizeof(float *));
+            float *ex = wt + AK_TILE * list;
+            const long i0 = tile * AK_TILE;
+            const int nt = (int)(hw - i0 < AK_TILE ? hw - i0 : AK_TILE);
+            float maxe[AK_TILE], z[AK_TILE];
+            int np[AK_TILE], py[AK_TILE], px[AK_TILE];
+            for (int t = 0; t < nt; t++) { np[t] = 0; py[t] = (int)((i0 + t) / w); px[t] = (int)((i0 + t) % w); }
+            tile_softmax(lb, mb, hw, nq, i0, nt, maxe, z, ex);
+            // The tap lists, in key order per pixel; closed keys are never sampled.
             for (int q = 0; q < nq; q++) {
-                const int open = z > 0.f && (!mb || mb[(long)q * hw + i] > 0.f);
-                float a = open ? ex[q] / z : 0.f;
-                if (wb) wb[(long)q * hw + i] = a;
-                if (!open) continue;
-                total++;
-                ak_taps t;
-                if (!offset_taps(ob, hw, i, q, py, px, h, w, &t)) continue;
-                const float *rows[4];
-                float tw[4];
-                tap_rows(values[q / kk] + (long)b * hw * c, h, w, c, &t, rows);
-                tap_weights(&t, tw);
-                for (int j = 0; j < 4; j++)
-                    if (rows[j]) axpy(c, a * tw[j], rows[j], acc);
+                const float *img = values[q / kk] + (long)b * hw * c;
+                const float *mq = mb ? mb + (long)q * hw + i0 : NULL;
+                for (int t = 0; t < nt; t++) {
+                    const long i = i0 + t;
+                    const int open = z[t] > 0.f && (!mq || mq[t] > 0.f);
+                    const float a = open ? ex[(long)q * AK_TILE + t] / z[t] : 0.f;
+                    if (wb) wb[(long)q * hw + i] = a;
+                    if (!open) continue;
+                    total++;
+                    ak_taps tp;
+                    if (!offset_taps(ob, hw, i, q, py[t], px[t], h, w, &tp)) continue;
+                    const float *corner[4];
+                    float tw[4];
+                    tap_rows(img, h, w, c, &tp, corner);
+                    tap_weights(&tp, tw);
+                    const float **prow = rows + t * list;
+                    float *pwt = wt + t * list;
+                    for (int j = 0; j < 4; j++)
+                        if (corner[j]) { prow[np[t]] = corner[j]; pwt[np[t]] = a * tw[j]; np[t]++; }
+                }
             }
+            for (int t = 0; t < nt; t++)
+                accumulate_taps(c, np[t], rows + t * list, wt + t * list, 0, y + ((long)b * hw + i0 + t) * c);
         }
     }
     free(scratch);

@@ -3,23 +3,32 @@
 #include "acla_attention_kernels.h"
 #include "bilinear_taps.h"
 
+// Pixels per tile: the key planes are one map apart, so a tile reads each plane's run of pixels
+// contiguously instead of touching 3 * r * K lines in the same cache sets for every pixel.
+#define AK_GATE_TILE 32
+
 void ak_cla_gate_forward(const float *const *gates, int r, int kk, int n, int h, int w,
                          const float *offsets, float *beta, int nthreads) {
     const long hw = (long)h * w;
     const int nq = r * kk;
+    const long tiles = (hw + AK_GATE_TILE - 1) / AK_GATE_TILE;
     for (int b = 0; b < n; b++) {
         const float *ob = offsets + (long)b * 2 * nq * hw;
         float *bb = beta + (long)b * nq * hw;
 #pragma omp parallel for schedule(static) num_threads(nthreads)
-        for (long i = 0; i < hw; i++) {
-            const int y = (int)(i / w), x = (int)(i % w);
+        for (long tile = 0; tile < tiles; tile++) {
+            const long i0 = tile * AK_GATE_TILE;
+            const long i1 = hw - i0 < AK_GATE_TILE ? hw : i0 + AK_GATE_TILE;
             for (int q = 0; q < nq; q++) {
                 const float *plane = gates[q / kk];
-                ak_taps t;
-                float v = 0.f;
-                if (plane && ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, &t))
-                    v = ak_tap_sample(plane + (long)b * hw, h, w, &t);
-                bb[(long)q * hw + i] = v;
+                for (long i = i0; i < i1; i++) {
+                    const int y = (int)(i / w), x = (int)(i % w);
+                    ak_taps t;
+                    float v = 0.f;
+                    if (plane && ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, &t))
+                        v = ak_tap_sample(plane + (long)b * hw, h, w, &t);
+                    bb[(long)q * hw + i] = v;
+                }
             }
         }
     }

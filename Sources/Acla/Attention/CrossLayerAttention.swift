@@ -70,8 +70,13 @@ final class CrossLayerAttention: AttentionModule {
         let active = sourceLayers.map(isOn)
         let offsets = try offset(x)
         let logitMap = try logits(x)
+        // Inference records nothing for a backward pass: the value maps are then made and
+        // gathered one source at a time (aggregateKeysForInference), not all kept at once.
+        let inference = !GradMode.isEnabled
         var values: [Variable?] = []
-        for (src, on) in zip(sources, active) { values.append(on ? try value(src) : nil) }
+        if !inference {
+            for (src, on) in zip(sources, active) { values.append(on ? try value(src) : nil) }
+        }
         var mask: Variable?
         if let gate {
             var gateMaps: [Variable?] = []
@@ -82,7 +87,12 @@ final class CrossLayerAttention: AttentionModule {
         let effective = try layerGates.map {
             try effectiveMask(mask, layerGates: $0, sourceLayers: sourceLayers, keys: keys, shape: [n, r * keys, h, w])
         } ?? mask
-        let aggregated = try aggregateKeys(values: values, offsets: offsets, logits: logitMap, mask: effective, keys: keys)
+        let aggregated = inference
+            ? try aggregateKeysForInference(present: active, channels: channels, offsets: offsets.value,
+                                            logits: logitMap.value, mask: effective?.value, keys: keys) { s in
+                try value(sources[s]).value
+            }
+            : try aggregateKeys(values: values, offsets: offsets, logits: logitMap, mask: effective, keys: keys)
         let projected = try out(aggregated.output)
         let z = try layerGates.map { try addGated(x, projected, layerGates: $0, index: position - 1) }
             ?? add(x, projected)

@@ -19,23 +19,29 @@ struct SourceBuffer {
             if m != nil { next += 1 }
         }
         let first = maps.compactMap { $0 }.first
-        stride = first?.count ?? 0
-        data = [Float](repeating: 0, count: stride * next)
+        let stride = first?.count ?? 0
+        self.stride = stride
         self.slots = slots
-        guard let first else { return }
+        guard let first else {
+            data = []
+            return
+        }
         let (n, c, hw) = (try kernelInt32(first.shape[0], "attention batch"),
                           try kernelInt32(first.shape[1], "attention channels"), first.shape[2] * first.shape[3])
-        data.withUnsafeMutableBufferPointer { dp in
+        // Every slot is written whole below (the maps share one shape), so the buffer is not
+        // zero-filled first: for r value maps that fill was as costly as the copy.
+        data = [Float](unsafeUninitializedCapacity: stride * next) { dp, initialized in
             for (m, slot) in zip(maps, slots) {
                 guard let m, let slot, let base = dp.baseAddress else { continue }
                 m.data.withUnsafeBufferPointer { mp in
                     if channelsLast {
                         ak_nchw_to_nhwc(mp.baseAddress, n, c, hw, base + slot * stride, Threads.count)
                     } else {
-                        (base + slot * stride).update(from: mp.baseAddress!, count: stride)
+                        (base + slot * stride).initialize(from: mp.baseAddress!, count: stride)
                     }
                 }
             }
+            initialized = stride * next
         }
     }
 
@@ -169,14 +175,16 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
     let hw = h * w
     let size = try KeyKernelSizes(n: n, c: c, h: h, w: w, r: r, keys: keys)
     let buffer = try SourceBuffer(values.map { $0?.value }, channelsLast: true)
-    var yLast = [Float](repeating: 0, count: n * hw * c)
     var gathered: Int64 = 0
+    var rc: Int32 = 0
     let threads = Threads.count
-    let rc = buffer.withPointers { vp in
-        offsets.value.data.withUnsafeBufferPointer { op in
-            logits.value.data.withUnsafeBufferPointer { lp in
-                withOptionalBuffer(mask?.value.data) { mp in
-                    yLast.withUnsafeMutableBufferPointer { yp in
+    // The kernel writes every channel of every pixel, and the transpose every element: neither
+    // buffer needs a zero fill first.
+    let yLast = [Float](unsafeUninitializedCapacity: n * hw * c) { yp, initialized in
+        rc = buffer.withPointers { vp in
+            offsets.value.data.withUnsafeBufferPointer { op in
+                logits.value.data.withUnsafeBufferPointer { lp in
+                    withOptionalBuffer(mask?.value.data) { mp in
                         ak_cla_aggregate_forward(vp, size.r, size.k, size.n, size.c, size.h, size.w,
                                                  op.baseAddress, lp.baseAddress, mp, yp.baseAddress, nil,
                                                  &gathered, threads)
@@ -184,12 +192,14 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
                 }
             }
         }
+        initialized = n * hw * c
     }
     guard rc == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
-    var y = Tensor(zeros: [n, c, h, w])
-    yLast.withUnsafeBufferPointer { src in
-        y.data.withUnsafeMutableBufferPointer { ak_nhwc_to_nchw(src.baseAddress, size.n, size.c, hw, $0.baseAddress, threads) }
+    let yData = [Float](unsafeUninitializedCapacity: n * hw * c) { dst, initialized in
+        yLast.withUnsafeBufferPointer { ak_nhwc_to_nchw($0.baseAddress, size.n, size.c, hw, dst.baseAddress, threads) }
+        initialized = n * hw * c
     }
+    let y = try Tensor(shape: [n, c, h, w], data: yData)
     var parents = [offsets, logits] + values.compactMap { $0 }
     if let mask { parents.append(mask) }
     let output = Variable.result(y, parents: parents) { dy in
@@ -241,15 +251,20 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
 
 /// A nil source is never read by the kernel: every one of its keys must be closed.
 private func requireClosed(values: [Variable?], mask: Variable?, keys: Int) throws {
-    guard values.contains(where: { $0 == nil }) else { return }
+    try requireClosed(present: values.map { $0 != nil }, mask: mask?.value, keys: keys)
+}
+
+/// A source that is not present (switched off) is never read: every one of its keys must be closed.
+func requireClosed(present: [Bool], mask: Tensor?, keys: Int) throws {
+    guard present.contains(false) else { return }
     guard let mask else { throw AclaError.internal("a switched-off source needs a key mask") }
     let (n, hw) = (mask.shape[0], mask.shape[2] * mask.shape[3])
     let q = mask.shape[1]
-    for s in values.indices where values[s] == nil {
+    for s in present.indices where !present[s] {
         for b in 0..<n {
             for k in 0..<keys {
                 let base = (b * q + s * keys + k) * hw
-                for i in 0..<hw where mask.value.data[base + i] > 0 {
+                for i in 0..<hw where mask.data[base + i] > 0 {
                     throw AclaError.internal("source \(s) is switched off but key \(k) is open")
                 }
             }

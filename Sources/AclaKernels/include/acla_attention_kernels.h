@@ -35,6 +35,16 @@ void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h
 int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, int c, int h, int w,
                              const float *offsets, const float *logits, const float *mask,
                              float *y, float *weights, int64_t *gathered, int nthreads);
+// The same sum for inference, one source at a time (cla_aggregate_stream.c), bit-identical:
+// ak_cla_key_weights writes a [n][r*kk][h][w] = the a_q of open keys (>= 0) and -1 for closed
+// keys, adding the number of open keys to *gathered; then for each source s in order,
+// ak_cla_aggregate_source adds sum_k a_{s,k} S(values, p_i + offset_{s,k}) over its open keys to
+// y (NHWC; add = 0 for the first source called, which overwrites y instead). values: source s's
+// NHWC map [n][h][w][c]. Both return 0, or -1 when a scratch allocation fails.
+int ak_cla_key_weights(const float *logits, const float *mask, int nq, int n, long hw, float *a,
+                       int64_t *gathered, int nthreads);
+int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, int c, int h, int w,
+                            const float *offsets, const float *a, int add, float *y, int nthreads);
 // dy NHWC. Accumulates into dvalues[s] (NHWC; array or entries may be NULL), doffsets, dlogits,
 // dmask (each may be NULL). When dmask is requested every key is sampled (closed keys too: the
 // gradient into a closed mask needs its value), so every values[s] must then be non-NULL.

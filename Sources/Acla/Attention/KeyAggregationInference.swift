@@ -1,0 +1,64 @@
+import AclaKernels
+
+/// `aggregateKeys` for inference, when nothing is recorded for a backward pass: the value maps
+/// are computed (`value(s)`, NCHW) and gathered one source at a time, so only one channels-last
+/// copy exists at once instead of r, and each map is gathered while it is still in cache. The
+/// result is bit-identical to `aggregateKeys` (same sums in the same order: cla_aggregate_stream.c).
+/// `present[s]` false: source s is switched off, `value` is not called for it and its keys must
+/// all be closed (checked).
+func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor, logits: Tensor,
+                               mask: Tensor?, keys: Int, value: (Int) throws -> Tensor) throws -> AggregatedKeys {
+    guard logits.rank == 4 else { throw AclaError.shape("attention logits must be NCHW, got \(logits.shape)") }
+    let (n, h, w) = (logits.shape[0], logits.shape[2], logits.shape[3])
+    let r = present.count
+    guard present.contains(true) else { throw AclaError.internal("aggregateKeys needs at least one active source") }
+    guard logits.shape[1] == r * keys, offsets.shape == [n, 2 * r * keys, h, w] else {
+        throw AclaError.shape("attention logits \(logits.shape) / offsets \(offsets.shape) do not fit \(r) sources of \(keys) keys")
+    }
+    if let mask { try mask.requireShape(logits.shape, "key mask") }
+    try requireClosed(present: present, mask: mask, keys: keys)
+    let hw = h * w
+    let size = try KeyKernelSizes(n: n, c: c, h: h, w: w, r: r, keys: keys)
+    let threads = Threads.count
+    let count = try CheckedSize.product([n, c, h, w])
+    var gathered: Int64 = 0
+    var status: Int32 = 0
+    // Every element of these buffers is written before it is read: no zero fill.
+    let weights = [Float](unsafeUninitializedCapacity: logits.count) { ap, initialized in
+        logits.data.withUnsafeBufferPointer { lp in
+            withOptionalBuffer(mask?.data) { mp in
+                status = ak_cla_key_weights(lp.baseAddress, mp, size.r * size.k, size.n, hw, ap.baseAddress,
+                                            &gathered, threads)
+            }
+        }
+        initialized = logits.count
+    }
+    guard status == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
+    var yLast = [Float](unsafeUninitializedCapacity: count) { $1 = count }
+    var valuesLast = [Float](unsafeUninitializedCapacity: count) { $1 = count }
+    var first = true
+    for s in 0..<r where present[s] {
+        let v = try value(s)
+        try v.requireShape([n, c, h, w], "value map")
+        v.data.withUnsafeBufferPointer { src in
+            valuesLast.withUnsafeMutableBufferPointer { ak_nchw_to_nhwc(src.baseAddress, size.n, size.c, hw, $0.baseAddress, threads) }
+        }
+        status = valuesLast.withUnsafeBufferPointer { vp in
+            offsets.data.withUnsafeBufferPointer { op in
+                weights.withUnsafeBufferPointer { ap in
+                    yLast.withUnsafeMutableBufferPointer { yp in
+                        ak_cla_aggregate_source(vp.baseAddress, Int32(s), size.r, size.k, size.n, size.c, size.h, size.w,
+                                                op.baseAddress, ap.baseAddress, first ? 0 : 1, yp.baseAddress, threads)
+                    }
+                }
+            }
+        }
+        guard status == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
+        first = false
+    }
+    let yData = [Float](unsafeUninitializedCapacity: count) { dst, initialized in
+        yLast.withUnsafeBufferPointer { ak_nhwc_to_nchw($0.baseAddress, size.n, size.c, hw, dst.baseAddress, threads) }
+        initialized = count
+    }
+    return AggregatedKeys(output: Variable(try Tensor(shape: [n, c, h, w], data: yData)), gathered: gathered)
+}

@@ -1,0 +1,86 @@
+// The inference form of the key aggregation (nothing is recorded for a backward pass): the
+// softmax weights of every key first, then one source at a time, so that only one channels-last
+// value map has to exist at once (r of them, 4 MiB each at 128x128x64, cost more in page faults
+// and cache misses than the gather itself). The sums run in the order of
+// ak_cla_aggregate_forward's (keys are source-major, and a pixel's partial sum is carried from
+// one source to the next unrounded), so both give bit-identical results.
+#include "acla_attention_kernels.h"
+#include "cla_tap_lists.h"
+#include <omp.h>
+#include <stdlib.h>
+
+int ak_cla_key_weights(const float *logits, const float *mask, int nq, int n, long hw, float *a,
+                       int64_t *gathered, int nthreads) {
+    const long tiles = (hw + AK_TILE - 1) / AK_TILE;
+    const size_t per_thread = AK_TILE * (size_t)nq;
+    float *scratch = malloc(sizeof(float) * per_thread * (size_t)nthreads);
+    if (!scratch) return -1;
+    int64_t total = 0;
+#pragma omp parallel for schedule(static) num_threads(nthreads) reduction(+:total)
+    for (long bt = 0; bt < (long)n * tiles; bt++) {
+        const long b = bt / tiles, i0 = (bt % tiles) * AK_TILE;
+        const int nt = (int)(hw - i0 < AK_TILE ? hw - i0 : AK_TILE);
+        const float *lb = logits + b * nq * hw, *mb = mask ? mask + b * nq * hw : NULL;
+        float *ab = a + b * nq * hw;
+        float *ex = scratch + per_thread * (size_t)omp_get_thread_num();
+        float maxe[AK_TILE], z[AK_TILE];
+        tile_softmax(lb, mb, hw, nq, i0, nt, maxe, z, ex);
+        for (int q = 0; q < nq; q++) {
+            const float *mq = mb ? mb + (long)q * hw + i0 : NULL;
+            float *aq = ab + (long)q * hw + i0;
+            for (int t = 0; t < nt; t++) {
+                const int open = z[t] > 0.f && (!mq || mq[t] > 0.f);
+                aq[t] = open ? ex[(long)q * AK_TILE + t] / z[t] : -1.f;
+                total += open;
+            }
+        }
+    }
+    free(scratch);
+    if (gathered) *gathered += total;
+    return 0;
+}
+
+int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, int c, int h, int w,
+                            const float *offsets, const float *a, int add, float *y, int nthreads) {
+    const long hw = (long)h * w;
+    const int nq = r * kk;
+    const long tiles = (hw + AK_TILE - 1) / AK_TILE;
+    const size_t list = 4 * (size_t)kk;
+    const size_t per_thread = AK_TILE * list * (sizeof(float *) + sizeof(float));
+    char *scratch = malloc(per_thread * (size_t)nthreads);
+    if (!scratch) return -1;
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+    for (long bt = 0; bt < (long)n * tiles; bt++) {
+        const long b = bt / tiles, i0 = (bt % tiles) * AK_TILE;
+        const int nt = (int)(hw - i0 < AK_TILE ? hw - i0 : AK_TILE);
+        const float *ob = offsets + b * 2 * nq * hw, *ab = a + b * nq * hw;
+        const float *img = values + b * hw * c;
+        char *mine = scratch + per_thread * (size_t)omp_get_thread_num();
+        const float **rows = (const float **)mine;
+        float *wt = (float *)(mine + AK_TILE * list * sizeof(float *));
+        int np[AK_TILE], py[AK_TILE], px[AK_TILE];
+        for (int t = 0; t < nt; t++) { np[t] = 0; py[t] = (int)((i0 + t) / w); px[t] = (int)((i0 + t) % w); }
+        for (int k = 0; k < kk; k++) {
+            const int q = s * kk + k;
+            const float *aq = ab + (long)q * hw + i0;
+            for (int t = 0; t < nt; t++) {
+                const float wq = aq[t];
+                ak_taps tp;
+                // a closed key (weight -1) is never sampled
+                if (wq < 0.f || !offset_taps(ob, hw, i0 + t, q, py[t], px[t], h, w, &tp)) continue;
+                const float *corner[4];
+                float tw[4];
+                tap_rows(img, h, w, c, &tp, corner);
+                tap_weights(&tp, tw);
+                const float **prow = rows + t * list;
+                float *pwt = wt + t * list;
+                for (int j = 0; j < 4; j++)
+                    if (corner[j]) { prow[np[t]] = corner[j]; pwt[np[t]] = wq * tw[j]; np[t]++; }
+            }
+        }
+        for (int t = 0; t < nt; t++)
+            accumulate_taps(c, np[t], rows + t * list, wt + t * list, add, y + (b * hw + i0 + t) * c);
+    }
+    free(scratch);
+    return 0;
+}

@@ -1,0 +1,94 @@
+// Shared by the key-aggregation kernels (cla_aggregate.c, cla_aggregate_stream.c): tap lists
+// of channels-last value maps, their register-blocked weighted sum, and the masked softmax of a
+// tile of pixels.
+#ifndef ACLA_CLA_TAP_LISTS_H
+#define ACLA_CLA_TAP_LISTS_H
+#include "bilinear_taps.h"
+#include <stddef.h>
+#include <math.h>
+
+// The four corner rows (c floats each) of a tap in one NHWC image; NULL for corners outside.
+static inline void tap_rows(const float *img, int h, int w, int c, const ak_taps *t, const float *rows[4]) {
+    for (int j = 0; j < 4; j++) {
+        int y = t->y0 + (j >> 1), x = t->x0 + (j & 1);
+        rows[j] = (y >= 0 && y < h && x >= 0 && x < w) ? img + ((long)y * w + x) * c : NULL;
+    }
+}
+
+static inline void tap_weights(const ak_taps *t, float tw[4]) {
+    tw[0] = t->w00; tw[1] = t->w01; tw[2] = t->w10; tw[3] = t->w11;
+}
+
+static inline int offset_taps(const float *ob, long hw, long i, int q, int y, int x, int h, int w, ak_taps *t) {
+    return ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, t);
+}
+
+// Eight floats in one vector register (AVX); the unaligned type lets a tap row at any channel
+// offset be loaded directly. Portable GCC/clang vector extensions, no intrinsics.
+typedef float ak_v8 __attribute__((vector_size(32)));
+typedef float ak_v8u __attribute__((vector_size(32), aligned(4)));
+
+// out[ch..ch+8*NB) = (add ? out : 0) + sum_p wt[p] * rows[p][ch..ch+8*NB): the accumulators stay
+// in registers across all taps of the pixel (NB is a constant at every call, so the loops unroll),
+// and the taps are summed in list order, exactly as a per-tap axpy over the same list would.
+#define AK_ACCUMULATE_BLOCK(NB)                                                          \
+    static inline void accumulate_##NB(int np, const float *const *rows, const float *wt, \
+                                       int ch, int add, float *out) {                    \
+        ak_v8 acc[NB];                                                                   \
+        for (int v = 0; v < NB; v++)                                                     \
+            acc[v] = add ? *(const ak_v8u *)(out + ch + 8 * v) : (ak_v8){0};             \
+        for (int p = 0; p < np; p++) {                                                   \
+            const ak_v8 a = (ak_v8){0} + wt[p];                                          \
+            const float *row = rows[p] + ch;                                             \
+            for (int v = 0; v < NB; v++) acc[v] += a * *(const ak_v8u *)(row + 8 * v);  \
+        }                                                                                \
+        for (int v = 0; v < NB; v++) *(ak_v8u *)(out + ch + 8 * v) = acc[v];             \
+    }
+AK_ACCUMULATE_BLOCK(8)
+AK_ACCUMULATE_BLOCK(4)
+AK_ACCUMULATE_BLOCK(1)
+
+// out[0..c) = (add ? out : 0) + sum_p wt[p] * rows[p][0..c), in channel blocks of 64, 32, 8,
+// then single floats.
+static inline void accumulate_taps(int c, int np, const float *const *rows, const float *wt, int add,
+                                   float *out) {
+    int ch = 0;
+    for (; ch + 64 <= c; ch += 64) accumulate_8(np, rows, wt, ch, add, out);
+    for (; ch + 32 <= c; ch += 32) accumulate_4(np, rows, wt, ch, add, out);
+    for (; ch + 8 <= c; ch += 8) accumulate_1(np, rows, wt, ch, add, out);
+    for (; ch < c; ch++) {
+        float s = add ? out[ch] : 0.f;
+        for (int p = 0; p < np; p++) s += wt[p] * rows[p][ch];
+        out[ch] = s;
+    }
+}
+
+
+// Pixels per tile. The key planes ([q][h][w]: offsets, logits, mask) are one map apart (a
+// multiple of 4 KiB for common sizes), so reading every key of ONE pixel touches 4 * r * K lines
+// that all map to the same cache sets and evict each other; a tile reads each plane's run of
+// AK_TILE consecutive pixels instead, contiguously.
+#define AK_TILE 32
+
+// The masked softmax of the nt <= AK_TILE pixels from i0, as softmax_terms does it per pixel: the
+// largest logit of an open key (maxe), ex[q * AK_TILE + t] = M_q exp(e_q - maxe) for open keys and
+// 0 for closed ones, and their sum z in key order (0 when no key is open).
+static inline void tile_softmax(const float *lb, const float *mb, long hw, int nq, long i0, int nt,
+                                float *maxe, float *z, float *ex) {
+    for (int t = 0; t < nt; t++) { maxe[t] = -INFINITY; z[t] = 0.f; }
+    for (int q = 0; q < nq; q++) {
+        const float *lq = lb + (long)q * hw + i0, *mq = mb ? mb + (long)q * hw + i0 : 0;
+        for (int t = 0; t < nt; t++)
+            if ((mq ? mq[t] : 1.f) > 0.f && lq[t] > maxe[t]) maxe[t] = lq[t];
+    }
+    for (int q = 0; q < nq; q++) {
+        const float *lq = lb + (long)q * hw + i0, *mq = mb ? mb + (long)q * hw + i0 : 0;
+        for (int t = 0; t < nt; t++) {
+            const float m = mq ? mq[t] : 1.f;
+            const float e = m > 0.f ? m * expf(lq[t] - maxe[t]) : 0.f;
+            ex[(long)q * AK_TILE + t] = e;
+            z[t] += e;
+        }
+    }
+}
+#endif
