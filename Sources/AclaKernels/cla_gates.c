@@ -2,32 +2,38 @@
 // beta = S(B_s, location of key (s, k))), and its adjoint.
 #include "acla_attention_kernels.h"
 #include "bilinear_taps.h"
+#include <stddef.h>
 
-// Pixels per tile: the key planes are one map apart, so a tile reads each plane's run of pixels
-// contiguously instead of touching 3 * r * K lines in the same cache sets for every pixel.
-#define AK_GATE_TILE 32
-
+// One image row at a time: each key plane is then read as a contiguous run of w pixels (the planes
+// are one map apart, so visiting every key of ONE pixel touches 3 * r * K lines in the same cache
+// sets), and the pixel coordinates need no division.
 void ak_cla_gate_forward(const float *const *gates, int r, int kk, int n, int h, int w,
                          const float *offsets, float *beta, int nthreads) {
     const long hw = (long)h * w;
     const int nq = r * kk;
-    const long tiles = (hw + AK_GATE_TILE - 1) / AK_GATE_TILE;
     for (int b = 0; b < n; b++) {
         const float *ob = offsets + (long)b * 2 * nq * hw;
         float *bb = beta + (long)b * nq * hw;
 #pragma omp parallel for schedule(static) num_threads(nthreads)
-        for (long tile = 0; tile < tiles; tile++) {
-            const long i0 = tile * AK_GATE_TILE;
-            const long i1 = hw - i0 < AK_GATE_TILE ? hw : i0 + AK_GATE_TILE;
+        for (int y = 0; y < h; y++) {
+            const long i0 = (long)y * w;
             for (int q = 0; q < nq; q++) {
-                const float *plane = gates[q / kk];
-                for (long i = i0; i < i1; i++) {
-                    const int y = (int)(i / w), x = (int)(i % w);
+                const float *plane = gates[q / kk] ? gates[q / kk] + (long)b * hw : NULL;
+                const float *oy = ob + 2L * q * hw + i0, *ox = ob + (2L * q + 1) * hw + i0;
+                float *out = bb + (long)q * hw + i0;
+                for (int x = 0; x < w; x++) {
                     ak_taps t;
                     float v = 0.f;
-                    if (plane && ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, &t))
-                        v = ak_tap_sample(plane + (long)b * hw, h, w, &t);
-                    bb[(long)q * hw + i] = v;
+                    if (plane && ak_taps_make(y + oy[x], x + ox[x], h, w, &t)) {
+                        if (t.y0 >= 0 && t.y0 + 1 < h && t.x0 >= 0 && t.x0 + 1 < w) {
+                            // all four corners inside: ak_tap_sample's sum without its bounds tests
+                            const float *p = plane + (long)t.y0 * w + t.x0;
+                            v = t.w00 * p[0] + t.w01 * p[1] + t.w10 * p[w] + t.w11 * p[w + 1];
+                        } else {
+                            v = ak_tap_sample(plane, h, w, &t);
+                        }
+                    }
+                    out[x] = v;
                 }
             }
         }
