@@ -48,8 +48,8 @@ int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
 int ak_conv2d_backward(const float *x, int n, int cin, int h, int w,
                        const float *weight, int cout, int k, const float *dy,
                        float *dx, float *dweight, float *dbias, int nthreads);
-// The same with the column-band budget in floats (<= 0: the default, about 8 MB): tests shrink
-// it so several bands, and a short last band, run on small maps.
+// The same with the column-band budget in floats (<= 0: the default, 1 MiB per thread forward,
+// about 8 MB backward): tests shrink it so several bands, and a short last band, run on small maps.
 int ak_conv2d_forward_banded(const float *x, int n, int cin, int h, int w,
                              const float *weight, const float *bias, int cout, int k,
                              float *y, long band_floats, int nthreads);
