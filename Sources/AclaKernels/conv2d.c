@@ -1,32 +1,37 @@
-// 2-D convolution, stride 1, zero padding k/2, as im2col in row bands + OpenBLAS sgemm.
-// Bands keep the column buffer bounded (about BAND_FLOATS floats) for any image size; a 1x1
-// convolution is a plain GEMM on the input. A faster kernel (Winograd, blocked layouts) can
-// replace this file behind the same two functions.
+// 2-D convolution, stride 1, zero padding k/2, as im2col in row bands + single-threaded OpenBLAS
+// sgemm, parallelised by our own OpenMP threads only (threads.c: one pool).
+// Forward: each thread owns a contiguous range of output rows (over the whole batch) and runs
+// bias fill, im2col and GEMM band by band in its own column buffer, so a band is multiplied
+// while it is hot in that core's cache and no thread waits for another between steps.
+// Backward: each thread owns a range of input channels, i.e. its own rows of the column matrix,
+// its own columns of dweight and its own planes of dx, so there is no reduction across threads
+// and nothing depends on the thread count.
+// A faster kernel (Winograd, blocked layouts) can replace this file behind the same functions.
 #include "acla_kernels.h"
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
+// Whole-band budget for the backward pass (floats; about 8 MB).
 #define BAND_FLOATS (1L << 21)
+// Forward budget per thread: the band a thread multiplies stays within its core's L2 cache.
+#define FORWARD_BAND_FLOATS (1L << 18)
 
 // Rows of the output per band so the column buffer holds about band_floats floats (at least one
-// row); band_floats <= 0 means the default.
-static int band_rows(int cin, int k, int h, int w, long band_floats) {
-    if (band_floats <= 0) band_floats = BAND_FLOATS;
+// row, at most max_rows).
+static int band_rows(int cin, int k, int w, long band_floats, int max_rows) {
     long per_row = (long)cin * k * k * w;
-    long rows = per_row > 0 ? band_floats / per_row : h;
+    long rows = per_row > 0 ? band_floats / per_row : max_rows;
     if (rows < 1) rows = 1;
-    if (rows > h) rows = h;
+    if (rows > max_rows) rows = max_rows;
     return (int)rows;
 }
 
-// col[(ci*k + ky)*k + kx][r*w + x] = x[ci][y0 + r + ky - p][x + kx - p] (zero outside)
-static void im2col_band(const float *x, int cin, int h, int w, int k, int y0, int rows,
-                        float *col, int nthreads) {
+// For input channels [c0, c1): col[(ci*k + ky)*k + kx][r*w + x] = x[ci][y0 + r + ky - p][x + kx - p]
+// (zero outside), rows counted from ci = 0 so that channel slices of one buffer never overlap.
+static void im2col_band(const float *x, int c0, int c1, int h, int w, int k, int y0, int rows, float *col) {
     const int p = k / 2;
     const long plane = (long)rows * w;
-#pragma omp parallel for schedule(static) num_threads(nthreads)
-    for (int ci = 0; ci < cin; ci++) {
+    for (int ci = c0; ci < c1; ci++) {
         const float *src = x + (long)ci * h * w;
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
@@ -50,13 +55,11 @@ static void im2col_band(const float *x, int cin, int h, int w, int k, int y0, in
     }
 }
 
-// The adjoint of im2col_band: dx[ci][...] += col[...]
-static void col2im_band(const float *col, int cin, int h, int w, int k, int y0, int rows,
-                        float *dx, int nthreads) {
+// The adjoint of im2col_band for channels [c0, c1): dx[ci][...] += col[...]
+static void col2im_band(const float *col, int c0, int c1, int h, int w, int k, int y0, int rows, float *dx) {
     const int p = k / 2;
     const long plane = (long)rows * w;
-#pragma omp parallel for schedule(static) num_threads(nthreads)
-    for (int ci = 0; ci < cin; ci++) {
+    for (int ci = c0; ci < c1; ci++) {
         float *dst = dx + (long)ci * h * w;
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
@@ -74,6 +77,29 @@ static void col2im_band(const float *col, int cin, int h, int w, int k, int y0, 
     }
 }
 
+// Output rows [y0, y1) of one image, in the calling thread: bias, then the GEMM band by band.
+static void forward_rows(const float *xb, int cin, int h, int w, const float *weight, const float *bias,
+                         int cout, int k, float *yb, int y0, int y1, int rows, float *col) {
+    const long hw = (long)h * w;
+    const int kdim = cin * k * k;
+    for (int ya = y0; ya < y1; ya += rows) {
+        int r = y1 - ya < rows ? y1 - ya : rows;
+        for (int co = 0; co < cout; co++) {
+            float v = bias ? bias[co] : 0.f;
+            float *d = yb + co * hw + (long)ya * w;
+            for (long i = 0; i < (long)r * w; i++) d[i] = v;
+        }
+        if (k == 1) {
+            ak_sgemm_serial(0, 0, cout, r * w, cin, 1.f, weight, cin, xb + (long)ya * w, (int)hw,
+                            1.f, yb + (long)ya * w, (int)hw);
+        } else {
+            im2col_band(xb, 0, cin, h, w, k, ya, r, col);
+            ak_sgemm_serial(0, 0, cout, r * w, kdim, 1.f, weight, kdim, col, r * w,
+                            1.f, yb + (long)ya * w, (int)hw);
+        }
+    }
+}
+
 int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
                       const float *weight, const float *bias, int cout, int k,
                       float *y, int nthreads) {
@@ -83,33 +109,29 @@ int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
 int ak_conv2d_forward_banded(const float *x, int n, int cin, int h, int w,
                              const float *weight, const float *bias, int cout, int k,
                              float *y, long band_floats, int nthreads) {
-    const long hw = (long)h * w;
-    const int kdim = cin * k * k;
-    const int rows = band_rows(cin, k, h, w, band_floats);
+    ak_blas_single_thread();
+    if (n <= 0 || h <= 0 || w <= 0 || cout <= 0) return 0;
+    const long hw = (long)h * w, total = (long)n * h;   // output rows over the whole batch
+    const int parts = nthreads < 1 ? 1 : (total < nthreads ? (int)total : nthreads);
+    const int rows = band_rows(cin, k, w, band_floats > 0 ? band_floats : FORWARD_BAND_FLOATS,
+                               (int)((total + parts - 1) / parts < h ? (total + parts - 1) / parts : h));
+    const long col_floats = k > 1 ? (long)cin * k * k * rows * w : 0;
     float *col = NULL;
-    if (k > 1) {
-        col = malloc(sizeof(float) * (size_t)kdim * rows * w);
+    if (col_floats > 0) {
+        col = malloc(sizeof(float) * (size_t)col_floats * parts);
         if (!col) return -1;
     }
-    for (int b = 0; b < n; b++) {
-        const float *xb = x + (long)b * cin * hw;
-        float *yb = y + (long)b * cout * hw;
 #pragma omp parallel for schedule(static) num_threads(nthreads)
-        for (int co = 0; co < cout; co++) {
-            float v = bias ? bias[co] : 0.f;
-            float *d = yb + (long)co * hw;
-            for (long i = 0; i < hw; i++) d[i] = v;
-        }
-        if (k == 1) {
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, (int)hw, cin,
-                        1.f, weight, cin, xb, (int)hw, 1.f, yb, (int)hw);
-            continue;
-        }
-        for (int y0 = 0; y0 < h; y0 += rows) {
-            int r = h - y0 < rows ? h - y0 : rows;
-            im2col_band(xb, cin, h, w, k, y0, r, col, nthreads);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, r * w, kdim,
-                        1.f, weight, kdim, col, r * w, 1.f, yb + (long)y0 * w, (int)hw);
+    for (int t = 0; t < parts; t++) {
+        // rows [lo, hi) of the batch's n*h output rows, cut at image boundaries
+        long lo = total * t / parts, hi = total * (t + 1) / parts;
+        float *mycol = col ? col + col_floats * t : NULL;
+        while (lo < hi) {
+            int b = (int)(lo / h), y0 = (int)(lo % h);
+            int y1 = hi - (long)b * h < h ? (int)(hi - (long)b * h) : h;
+            forward_rows(x + (long)b * cin * hw, cin, h, w, weight, bias, cout, k,
+                         y + (long)b * cout * hw, y0, y1, rows, mycol);
+            lo = (long)b * h + y1;
         }
     }
     free(col);
@@ -125,9 +147,11 @@ int ak_conv2d_backward(const float *x, int n, int cin, int h, int w,
 int ak_conv2d_backward_banded(const float *x, int n, int cin, int h, int w,
                               const float *weight, int cout, int k, const float *dy,
                               float *dx, float *dweight, float *dbias, long band_floats, int nthreads) {
+    ak_blas_single_thread();
+    if (n <= 0 || h <= 0 || w <= 0 || cout <= 0 || cin <= 0) return 0;
     const long hw = (long)h * w;
-    const int kdim = cin * k * k;
-    const int rows = band_rows(cin, k, h, w, band_floats);
+    const int kk = k * k, kdim = cin * kk;
+    const int rows = band_rows(cin, k, w, band_floats > 0 ? band_floats : BAND_FLOATS, h);
     float *col = NULL, *dcol = NULL;
     if (k > 1) {
         col = malloc(sizeof(float) * (size_t)kdim * rows * w);
@@ -147,25 +171,34 @@ int ak_conv2d_backward_banded(const float *x, int n, int cin, int h, int w,
             }
         }
         if (k == 1) {
+            // dweight[co][ci] += sum_p dy[co][p] x[ci][p];  dx[ci][p] += sum_co w[co][ci] dy[co][p]
             if (dweight)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cout, cin, (int)hw,
-                            1.f, dyb, (int)hw, xb, (int)hw, 1.f, dweight, cin);
+                ak_sgemm(0, 1, cout, cin, (int)hw, 1.f, dyb, (int)hw, xb, (int)hw, 1.f, dweight, cin, nthreads);
             if (dx)
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, cin, (int)hw, cout,
-                            1.f, weight, cin, dyb, (int)hw, 1.f, dx + (long)b * cin * hw, (int)hw);
+                ak_sgemm(1, 0, cin, (int)hw, cout, 1.f, weight, cin, dyb, (int)hw, 1.f,
+                         dx + (long)b * cin * hw, (int)hw, nthreads);
             continue;
         }
-        for (int y0 = 0; y0 < h; y0 += rows) {
-            int r = h - y0 < rows ? h - y0 : rows;
-            if (dweight) {
-                im2col_band(xb, cin, h, w, k, y0, r, col, nthreads);
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, cout, kdim, r * w,
-                            1.f, dyb + (long)y0 * w, (int)hw, col, r * w, 1.f, dweight, kdim);
-            }
-            if (dx) {
-                cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, kdim, r * w, cout,
-                            1.f, weight, kdim, dyb + (long)y0 * w, (int)hw, 0.f, dcol, r * w);
-                col2im_band(dcol, cin, h, w, k, y0, r, dx + (long)b * cin * hw, nthreads);
+        if (!dweight && !dx) continue;
+        const int parts = nthreads < cin ? (nthreads < 1 ? 1 : nthreads) : cin;
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+        for (int t = 0; t < parts; t++) {
+            // input channels [c0, c1): rows [c0*kk, c1*kk) of col/dcol, the same columns of dweight
+            const int c0 = (int)((long)cin * t / parts), c1 = (int)((long)cin * (t + 1) / parts);
+            const int q0 = c0 * kk, nq = (c1 - c0) * kk;
+            for (int y0 = 0; y0 < h; y0 += rows) {
+                int r = h - y0 < rows ? h - y0 : rows;
+                const long plane = (long)r * w;
+                if (dweight) {
+                    im2col_band(xb, c0, c1, h, w, k, y0, r, col);
+                    ak_sgemm_serial(0, 1, cout, nq, r * w, 1.f, dyb + (long)y0 * w, (int)hw,
+                                    col + q0 * plane, r * w, 1.f, dweight + q0, kdim);
+                }
+                if (dx) {
+                    ak_sgemm_serial(1, 0, nq, r * w, cout, 1.f, weight + q0, kdim, dyb + (long)y0 * w, (int)hw,
+                                    0.f, dcol + q0 * plane, r * w);
+                    col2im_band(dcol, c0, c1, h, w, k, y0, r, dx + (long)b * cin * hw);
+                }
             }
         }
     }

@@ -2,9 +2,14 @@
 #include <cblas.h>
 #include <unistd.h>
 
-// OpenBLAS has its own pthread pool; it is kept at the same size as our OpenMP loops so the
-// two never oversubscribe the cores.
-void ak_set_blas_threads(int n) { openblas_set_num_threads(n); }
+// One pool: OpenBLAS (Debian's pthread build has its own pool) stays at one thread, and every
+// GEMM is parallelised by our OpenMP threads calling it on slices (gemm.c, conv2d.c). A pthread
+// OpenBLAS pool beside libomp's workers, which keep spinning for KMP_BLOCKTIME after each region,
+// oversubscribes the cores. Checked before each GEMM rather than once, since a host program
+// sharing the same libopenblas may resize it; reading the count is a plain load.
+void ak_blas_single_thread(void) {
+    if (openblas_get_num_threads() != 1) openblas_set_num_threads(1);
+}
 
 int ak_hardware_threads(void) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -1,11 +1,11 @@
 import AclaKernels
 
-/// The one thread setting: OpenMP loops receive it explicitly, OpenBLAS is resized with it.
+/// The one thread setting: every kernel's OpenMP team gets it explicitly, and GEMMs run on that
+/// same team (OpenBLAS itself is kept at one thread, see threads.c), so n means n busy threads.
 public enum Threads {
     nonisolated(unsafe) private static var value: Int32 = {
-        let n = Int32(ak_hardware_threads())
-        ak_set_blas_threads(n)
-        return n
+        ak_blas_single_thread()
+        return Int32(ak_hardware_threads())
     }()
 
     /// Threads used by every kernel; defaults to the number of online cores.
@@ -16,6 +16,5 @@ public enum Threads {
             throw AclaError.invalidArgument("thread count must be between 1 and 4096, got \(n)")
         }
         value = n
-        ak_set_blas_threads(n)
     }
 }

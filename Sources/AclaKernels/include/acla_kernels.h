@@ -1,5 +1,6 @@
 // Hot loops of acla, in C with OpenMP. Pointers in, pointers out; the thread count is always
-// an explicit argument (one setting governs OpenMP and OpenBLAS, see threads.c).
+// an explicit argument: the only thread pool is OpenMP's; OpenBLAS is kept single-threaded and
+// called from our threads on slices (threads.c, gemm.c).
 // Internal names start with ak_ so the linker version script never exports them.
 #ifndef ACLA_KERNELS_H
 #define ACLA_KERNELS_H
@@ -7,8 +8,20 @@
 #include <stdint.h>
 
 // ---- threads (threads.c) ----
-void ak_set_blas_threads(int n);
+// Keeps OpenBLAS at one thread (idempotent, cheap); ak_sgemm and conv2d call it themselves.
+void ak_blas_single_thread(void);
 int ak_hardware_threads(void);
+
+// ---- GEMM (gemm.c): row-major C = alpha op(A) op(B) + beta C, op = transpose when trans != 0 ----
+// Splits the longer side of C across nthreads OpenMP threads, each calling single-threaded
+// OpenBLAS on its slice; small products run in the calling thread.
+void ak_sgemm(int transa, int transb, int m, int n, int k, float alpha,
+              const float *a, int lda, const float *b, int ldb,
+              float beta, float *c, int ldc, int nthreads);
+// The same in the calling thread only, for code already inside a parallel region.
+void ak_sgemm_serial(int transa, int transb, int m, int n, int k, float alpha,
+                     const float *a, int lda, const float *b, int ldb,
+                     float beta, float *c, int ldc);
 
 // ---- version and status text (static_strings.c) ----
 int ak_version_major(void);
@@ -35,8 +48,8 @@ int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
 int ak_conv2d_backward(const float *x, int n, int cin, int h, int w,
                        const float *weight, int cout, int k, const float *dy,
                        float *dx, float *dweight, float *dbias, int nthreads);
-// The same with the column-band budget in floats (<= 0: the default, about 8 MB): tests shrink
-// it so several bands, and a short last band, run on small maps.
+// The same with the column-band budget in floats (<= 0: the default, 1 MiB per thread forward,
+// about 8 MB backward): tests shrink it so several bands, and a short last band, run on small maps.
 int ak_conv2d_forward_banded(const float *x, int n, int cin, int h, int w,
                              const float *weight, const float *bias, int cout, int k,
                              float *y, long band_floats, int nthreads);
