@@ -63,9 +63,9 @@ final class ConvTests: XCTestCase {
         try check(n: 1, cin: 2, cout: 2, h: 5, w: 6, k: 5, bias: true, salt: 18, bandFloats: 1)        // clamped to 1 row
     }
 
-    /// The kernel's real band budget (2^21 floats) on a many-channel input: 700*25*12 floats per
-    /// row gives 9-row bands on a 12-row map (9 + 3). Forward against the reference; backward
-    /// against the same op run as a single band.
+    /// The kernel's real band budgets on a many-channel input: backward's 2^21 floats give
+    /// 9-row bands on a 12-row map (9 + 3), forward's 2^18 floats per thread 1-row bands.
+    /// Forward against the reference; backward against the same op run as a single band.
     func testDefaultBandBudgetWithManyChannels() throws {
         var rng = TestSeed.generator(19)
         let (cin, cout, h, w, k) = (700, 2, 12, 12, 5)
