@@ -26,8 +26,10 @@ static int band_rows(int cin, int k, int w, long band_floats, int max_rows) {
     return (int)rows;
 }
 
-// For input channels [c0, c1): col[(ci*k + ky)*k + kx][r*w + x] = x[ci][y0 + r + ky - p][x + kx - p]
-// (zero outside), rows counted from ci = 0 so that channel slices of one buffer never overlap.
+// For input channels [c0, c1): col[((ci - c0)*k + ky)*k + kx][r*w + x] = x[ci][y0 + r + ky - p][x + kx - p]
+// (zero outside). Rows are counted from c0: a caller that splits channels across threads gives
+// each thread its own slice of the buffer at a fixed offset (the last band is shorter, so
+// offsets computed from the band's own size would make slices of different bands overlap).
 static void im2col_band(const float *x, int c0, int c1, int h, int w, int k, int y0, int rows, float *col) {
     const int p = k / 2;
     const long plane = (long)rows * w;
@@ -35,7 +37,7 @@ static void im2col_band(const float *x, int c0, int c1, int h, int w, int k, int
         const float *src = x + (long)ci * h * w;
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
-                float *dst = col + ((long)(ci * k + ky) * k + kx) * plane;
+                float *dst = col + ((long)((ci - c0) * k + ky) * k + kx) * plane;
                 for (int r = 0; r < rows; r++) {
                     int sy = y0 + r + ky - p;
                     float *d = dst + (long)r * w;
@@ -63,7 +65,7 @@ static void col2im_band(const float *col, int c0, int c1, int h, int w, int k, i
         float *dst = dx + (long)ci * h * w;
         for (int ky = 0; ky < k; ky++)
             for (int kx = 0; kx < k; kx++) {
-                const float *src = col + ((long)(ci * k + ky) * k + kx) * plane;
+                const float *src = col + ((long)((ci - c0) * k + ky) * k + kx) * plane;
                 for (int r = 0; r < rows; r++) {
                     int sy = y0 + r + ky - p;
                     if (sy < 0 || sy >= h) continue;
@@ -186,18 +188,19 @@ int ak_conv2d_backward_banded(const float *x, int n, int cin, int h, int w,
             // input channels [c0, c1): rows [c0*kk, c1*kk) of col/dcol, the same columns of dweight
             const int c0 = (int)((long)cin * t / parts), c1 = (int)((long)cin * (t + 1) / parts);
             const int q0 = c0 * kk, nq = (c1 - c0) * kk;
+            // this thread's slice, at a fixed offset sized for a full band
+            float *mycol = col + (long)q0 * rows * w, *mydcol = dcol + (long)q0 * rows * w;
             for (int y0 = 0; y0 < h; y0 += rows) {
                 int r = h - y0 < rows ? h - y0 : rows;
-                const long plane = (long)r * w;
                 if (dweight) {
-                    im2col_band(xb, c0, c1, h, w, k, y0, r, col);
+                    im2col_band(xb, c0, c1, h, w, k, y0, r, mycol);
                     ak_sgemm_serial(0, 1, cout, nq, r * w, 1.f, dyb + (long)y0 * w, (int)hw,
-                                    col + q0 * plane, r * w, 1.f, dweight + q0, kdim);
+                                    mycol, r * w, 1.f, dweight + q0, kdim);
                 }
                 if (dx) {
                     ak_sgemm_serial(1, 0, nq, r * w, cout, 1.f, weight + q0, kdim, dyb + (long)y0 * w, (int)hw,
-                                    0.f, dcol + q0 * plane, r * w);
-                    col2im_band(dcol, c0, c1, h, w, k, y0, r, dx + (long)b * cin * hw);
+                                    0.f, mydcol, r * w);
+                    col2im_band(mydcol, c0, c1, h, w, k, y0, r, dx + (long)b * cin * hw);
                 }
             }
         }
