@@ -78,14 +78,7 @@ int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, i
                     total++;
                     ak_taps tp;
                     if (!offset_taps(ob, hw, i, q, py[t], px[t], h, w, &tp)) continue;
-                    const float *corner[4];
-                    float tw[4];
-                    tap_rows(img, h, w, c, &tp, corner);
-                    tap_weights(&tp, tw);
-                    const float **prow = rows + t * list;
-                    float *pwt = wt + t * list;
-                    for (int j = 0; j < 4; j++)
-                        if (corner[j]) { prow[np[t]] = corner[j]; pwt[np[t]] = a * tw[j]; np[t]++; }
+                    push_taps(img, h, w, c, &tp, a, rows + t * list, wt + t * list, &np[t]);
                 }
             }
             for (int t = 0; t < nt; t++)

@@ -68,14 +68,7 @@ int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, in
                 ak_taps tp;
                 // a closed key (weight -1) is never sampled
                 if (wq < 0.f || !offset_taps(ob, hw, i0 + t, q, py[t], px[t], h, w, &tp)) continue;
-                const float *corner[4];
-                float tw[4];
-                tap_rows(img, h, w, c, &tp, corner);
-                tap_weights(&tp, tw);
-                const float **prow = rows + t * list;
-                float *pwt = wt + t * list;
-                for (int j = 0; j < 4; j++)
-                    if (corner[j]) { prow[np[t]] = corner[j]; pwt[np[t]] = wq * tw[j]; np[t]++; }
+                push_taps(img, h, w, c, &tp, wq, rows + t * list, wt + t * list, &np[t]);
             }
         }
         for (int t = 0; t < nt; t++)
