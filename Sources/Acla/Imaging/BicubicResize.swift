@@ -23,48 +23,45 @@ public enum BicubicResize {
     }
 
     public static func resize(_ image: Image8, scale: Double, boundary: ResizeBoundary = .symmetric) throws -> Image8 {
-        let (outH, outW, rows, cols) = try plan(height: image.height, width: image.width, scale: scale, boundary: boundary)
-        let c = image.channels
-        var middle = [UInt8](repeating: 0, count: outH * image.width * c)
-        var out = [UInt8](repeating: 0, count: outH * outW * c)
-        var failed: Int32 = 0
-        image.pixels.withUnsafeBufferPointer { src in
-            middle.withUnsafeMutableBufferPointer { mid in
-                failed |= aci_resample_axis_u8(src.baseAddress, 1, Int64(image.height), Int64(image.width * c),
-                                               rows.weights, rows.indices, Int32(rows.taps), Int64(outH), mid.baseAddress)
-            }
-        }
-        middle.withUnsafeBufferPointer { mid in
-            out.withUnsafeMutableBufferPointer { dst in
-                failed |= aci_resample_axis_u8(mid.baseAddress, Int64(outH), Int64(image.width), Int64(c),
-                                               cols.weights, cols.indices, Int32(cols.taps), Int64(outW), dst.baseAddress)
-            }
-        }
-        guard failed == 0 else { throw AclaError.outOfMemory("out of memory resizing a \(image.width) x \(image.height) image") }
-        return Image8(validatedWidth: outW, height: outH, channels: c, pixels: out)
+        let (outH, outW, out) = try twoPasses(image.pixels, height: image.height, width: image.width,
+                                              channels: image.channels, scale: scale, boundary: boundary,
+                                              pass: aci_resample_axis_u8)
+        return Image8(validatedWidth: outW, height: outH, channels: image.channels, pixels: out)
     }
 
     public static func resize(_ image: FloatImage, scale: Double, boundary: ResizeBoundary = .symmetric) throws -> FloatImage {
-        let (outH, outW, rows, cols) = try plan(height: image.height, width: image.width, scale: scale, boundary: boundary)
-        let c = image.channels
-        let source = image.values.map { Double($0) }
-        var middle = [Double](repeating: 0, count: outH * image.width * c)
-        var out = [Double](repeating: 0, count: outH * outW * c)
+        let (outH, outW, out) = try twoPasses(image.values.map { Double($0) }, height: image.height, width: image.width,
+                                              channels: image.channels, scale: scale, boundary: boundary,
+                                              pass: aci_resample_axis_f64)
+        return FloatImage(validatedWidth: outW, height: outH, channels: image.channels, values: out.map { Float($0) })
+    }
+
+    /// One 1-D resample of an HWC buffer in C: (src, outer, in_len, inner, weights, indices, taps,
+    /// out_len, dst) -> 0 or an allocation failure.
+    private typealias AxisPass<T> = (UnsafePointer<T>?, Int64, Int64, Int64, UnsafePointer<Double>?,
+                                     UnsafePointer<Int32>?, Int32, Int64, UnsafeMutablePointer<T>?) -> Int32
+
+    /// The height pass, then the width pass reading its result (rounded for 8-bit samples).
+    private static func twoPasses<T: Numeric>(_ source: [T], height: Int, width: Int, channels c: Int, scale: Double,
+                                              boundary: ResizeBoundary, pass: AxisPass<T>) throws -> (Int, Int, [T]) {
+        let (outH, outW, rows, cols) = try plan(height: height, width: width, scale: scale, boundary: boundary)
+        var middle = [T](repeating: 0, count: outH * width * c)
+        var out = [T](repeating: 0, count: outH * outW * c)
         var failed: Int32 = 0
         source.withUnsafeBufferPointer { src in
             middle.withUnsafeMutableBufferPointer { mid in
-                failed |= aci_resample_axis_f64(src.baseAddress, 1, Int64(image.height), Int64(image.width * c),
-                                                rows.weights, rows.indices, Int32(rows.taps), Int64(outH), mid.baseAddress)
+                failed |= pass(src.baseAddress, 1, Int64(height), Int64(width * c),
+                               rows.weights, rows.indices, Int32(rows.taps), Int64(outH), mid.baseAddress)
             }
         }
         middle.withUnsafeBufferPointer { mid in
             out.withUnsafeMutableBufferPointer { dst in
-                failed |= aci_resample_axis_f64(mid.baseAddress, Int64(outH), Int64(image.width), Int64(c),
-                                                cols.weights, cols.indices, Int32(cols.taps), Int64(outW), dst.baseAddress)
+                failed |= pass(mid.baseAddress, Int64(outH), Int64(width), Int64(c),
+                               cols.weights, cols.indices, Int32(cols.taps), Int64(outW), dst.baseAddress)
             }
         }
-        guard failed == 0 else { throw AclaError.outOfMemory("out of memory resizing a \(image.width) x \(image.height) image") }
-        return FloatImage(validatedWidth: outW, height: outH, channels: c, values: out.map { Float($0) })
+        guard failed == 0 else { throw AclaError.outOfMemory("out of memory resizing a \(width) x \(height) image") }
+        return (outH, outW, out)
     }
 
     /// MATLAB's `modcrop`: the top-left part whose height and width are multiples of `scale`.
