@@ -3,9 +3,13 @@ import Foundation
 /// A small seeded generator (SplitMix64) for parameter initialisation, noise and Gumbel gates:
 /// the same seed gives the same numbers on every machine.
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The generator's whole position: saving it and building a generator from it later (e.g. in a
+    /// checkpoint) continues the same stream.
+    public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
+
+    public init(state: UInt64) { self.state = state }
 
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
