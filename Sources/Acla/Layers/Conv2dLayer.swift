@@ -40,8 +40,8 @@ public struct Conv2dLayer {
         kernelSize = w.shape[2]
     }
 
-    public func callAsFunction(_ x: Variable) throws -> Variable {
-        try conv2d(x, weight: weight, bias: bias)
+    public func callAsFunction(_ x: Variable, epilogue: ConvolutionEpilogue = .none) throws -> Variable {
+        try conv2d(x, weight: weight, bias: bias, epilogue: epilogue)
     }
 
     /// Multiply-accumulates on an h x w map.
