@@ -12,6 +12,20 @@
 void ak_blas_single_thread(void);
 int ak_hardware_threads(void);
 
+// ---- CPU dispatch (cpu_dispatch.c): code for AVX2/FMA and AVX-512 runs only when allowed ----
+enum { AK_CPU_PORTABLE = 0, AK_CPU_AVX2 = 1, AK_CPU_AVX512 = 2 };
+// What this CPU (and OS) supports.
+int ak_cpu_detected_level(void);
+// The level in use: detected once, lowered by ACLA_CPU=portable|avx2|avx512 (never raised).
+int ak_cpu_level(void);
+// Forces a level for all threads (tests, benchmarks); returns it, or -1 (nothing changed) when
+// the CPU lacks it or it is not a level.
+int ak_cpu_set_level(int level);
+// Forgets the level, so the next ak_cpu_level() detects it and reads ACLA_CPU again (tests).
+void ak_cpu_reset_level(void);
+// "portable", "avx2", "avx512" ("unknown" for anything else).
+const char *ak_cpu_level_name(int level);
+
 // ---- GEMM (gemm.c): row-major C = alpha op(A) op(B) + beta C, op = transpose when trans != 0 ----
 // Splits the longer side of C across nthreads OpenMP threads, each calling single-threaded
 // OpenBLAS on its slice; small products run in the calling thread.
