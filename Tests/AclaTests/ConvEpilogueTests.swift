@@ -31,7 +31,7 @@ final class ConvEpilogueTests: XCTestCase {
                 try conv2d(v[0], weight: v[1], bias: v[2], epilogue: .relu, bandFloats: band)
             }
             let separateRelu = try run([x, wt, b], dy: dy) { v in
-                relu(try conv2d(v[0], weight: v[1], bias: v[2], bandFloats: band))
+                try relu(try conv2d(v[0], weight: v[1], bias: v[2], bandFloats: band))
             }
             for (i, (a, e)) in zip(fusedRelu, separateRelu).enumerated() {
                 if let d = Self.bitDifferences(a, e) { XCTFail("relu epilogue \(what): result \(i): \(d)") }
@@ -43,7 +43,7 @@ final class ConvEpilogueTests: XCTestCase {
                 // EDSR's ResBlock as it was: res_scale 1 skipped the multiplication
                 let separate = try run([x, wt, b, res], dy: dy) { v in
                     let c = try conv2d(v[0], weight: v[1], bias: v[2], bandFloats: band)
-                    return try add(s == 1 ? c : scale(c, by: s), v[3])
+                    return try add(s == 1 ? c : try scale(c, by: s), v[3])
                 }
                 for (i, (a, e)) in zip(fused, separate).enumerated() {
                     if let d = Self.bitDifferences(a, e) { XCTFail("residual epilogue scale \(s) \(what): result \(i): \(d)") }

@@ -27,7 +27,8 @@ func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: 
     if let r = epilogue.residual, r.shape != g.outputShape {
         throw AclaError.shape("conv2d residual must have the output's shape \(g.outputShape), got \(r.shape)")
     }
-    var y = try Tensor(checkedZeros: g.outputShape, what: "conv2d output")
+    // every algorithm writes every output element (bias first), so no zero fill
+    var y = try Tensor(uninitialized: g.outputShape, what: "conv2d output")
     let threads = Threads.count
     let status: Int32 = y.data.withUnsafeMutableBufferPointer { yp in
         x.data.withUnsafeBufferPointer { xp in
@@ -62,7 +63,7 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
     if let r = epilogue.residual { parents.append(r) }
     let threads = Threads.count
     return Variable.result(y, parents: parents) { dyFused in
-        let (dy, dres) = epilogue.backward(dyFused, output: y)
+        let (dy, dres) = try epilogue.backward(dyFused, output: y)
         var dx = x.requiresGrad ? Tensor(zeros: x.shape) : nil
         var dw = weight.requiresGrad ? Tensor(zeros: weight.shape) : nil
         var db = (bias?.requiresGrad ?? false) ? Tensor(zeros: [Int(g.cout)]) : nil
@@ -94,14 +95,4 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
         if epilogue.residual != nil { grads.append(dres) }
         return grads
     }
-}
-
-func withOptionalBuffer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let a else { return body(nil) }
-    return a.withUnsafeBufferPointer { body($0.baseAddress) }
-}
-
-func withOptionalMutableBuffer<R>(_ t: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
-    guard t != nil else { return body(nil) }
-    return t!.data.withUnsafeMutableBufferPointer { body($0.baseAddress) }
 }

@@ -31,15 +31,15 @@ public enum ConvolutionEpilogue {
 
     /// The gradient of the fused output `y` mapped back to the convolution's own output and to
     /// the residual, exactly as the separate ops' backward passes compute them.
-    func backward(_ dy: Tensor, output y: Tensor) -> (conv: Tensor, residual: Tensor?) {
+    func backward(_ dy: Tensor, output y: Tensor) throws -> (conv: Tensor, residual: Tensor?) {
         switch self {
         case .none:
             return (dy, nil)
         case .relu:
             // y = relu(z) > 0 exactly where z > 0, so the output carries the mask
-            return (dy.zipMap(y) { g, v in v > 0 ? g : 0 }, nil)
+            return (try dy.zipMap(y) { g, v in v > 0 ? g : 0 }, nil)
         case .residual(_, let s):
-            return (s == 1 ? dy : dy.map { $0 * s }, dy)
+            return (s == 1 ? dy : try dy.map { $0 * s }, dy)
         }
     }
 }
