@@ -8,10 +8,14 @@ public func conv2d(_ x: Variable, weight: Variable, bias: Variable?,
     try conv2d(x, weight: weight, bias: bias, epilogue: epilogue, algorithm: .im2col, bandFloats: 0)
 }
 
-/// `bandFloats` bounds the im2col kernel's column band (0: the kernel's default); tests make it
-/// small so that the row banding runs on tiny maps.
+/// One direct algorithm (reference or im2col), without a plan. `bandFloats` bounds the im2col
+/// kernel's column band (0: the kernel's default); tests make it small so that the row banding
+/// runs on tiny maps.
 func conv2d(_ x: Variable, weight: Variable, bias: Variable?, epilogue: ConvolutionEpilogue = .none,
             algorithm: ConvolutionAlgorithm = .im2col, bandFloats: Int) throws -> Variable {
+    guard algorithm == .reference || algorithm == .im2col else {
+        throw AclaError.invalidArgument("conv2d without a plan runs reference or im2col, not \(algorithm)")
+    }
     let g = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape)
     let y = try convolutionForward(x.value, weight: weight.value, bias: bias?.value, geometry: g,
                                    epilogue: epilogue, algorithm: algorithm, bandFloats: bandFloats)
@@ -20,29 +24,30 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, epilogue: Convolut
                              bandFloats: bandFloats)
 }
 
-/// The forward kernel for the direct algorithms (reference, im2col) into a new tensor.
+/// The forward kernel for the direct algorithms (reference, im2col) into a new tensor, the
+/// im2col column bands from the current workspace.
 func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         epilogue: ConvolutionEpilogue, algorithm: ConvolutionAlgorithm,
                         bandFloats: Int) throws -> Tensor {
-    if let r = epilogue.residual, r.shape != g.outputShape {
-        throw AclaError.shape("conv2d residual must have the output's shape \(g.outputShape), got \(r.shape)")
-    }
+    try epilogue.check(outputShape: g.outputShape)
     // every algorithm writes every output element (bias first), so no zero fill
     var y = try Tensor(uninitialized: g.outputShape, what: "conv2d output")
     let threads = Threads.count
-    let status: Int32 = y.data.withUnsafeMutableBufferPointer { yp in
-        x.data.withUnsafeBufferPointer { xp in
-            weight.data.withUnsafeBufferPointer { wp in
-                withOptionalBuffer(bias?.data) { bp in
-                    epilogue.withKernelEpilogue { ep in
-                        switch algorithm {
-                        case .reference:
-                            ak_conv2d_reference_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
-                                                        g.cout, g.k, ep, yp.baseAddress, threads)
-                            return 0
-                        case .im2col:
+    let scratch = algorithm == .im2col
+        ? ak_conv2d_im2col_forward_scratch_floats(g.n, g.cin, g.h, g.w, g.k, bandFloats, threads) : 0
+    let status: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in
+        y.data.withUnsafeMutableBufferPointer { yp in
+            x.data.withUnsafeBufferPointer { xp in
+                weight.data.withUnsafeBufferPointer { wp in
+                    withOptionalBuffer(bias?.data) { bp in
+                        epilogue.withKernelEpilogue { ep in
+                            if algorithm == .reference {
+                                ak_conv2d_reference_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
+                                                            g.cout, g.k, ep, yp.baseAddress, threads)
+                                return 0
+                            }
                             return ak_conv2d_im2col_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
-                                                            g.cout, g.k, ep, yp.baseAddress, nil, bandFloats, threads)
+                                                            g.cout, g.k, ep, yp.baseAddress, sp, bandFloats, threads)
                         }
                     }
                 }

@@ -13,6 +13,12 @@ public enum ConvolutionEpilogue {
         return nil
     }
 
+    func check(outputShape: [Int]) throws {
+        if let r = residual, r.shape != outputShape {
+            throw AclaError.shape("conv2d residual must have the output's shape \(outputShape), got \(r.shape)")
+        }
+    }
+
     /// The kernel's description; the residual pointer stays valid only inside `body`.
     func withKernelEpilogue<R>(_ body: (UnsafePointer<ak_conv_epilogue>?) throws -> R) rethrows -> R {
         switch self {

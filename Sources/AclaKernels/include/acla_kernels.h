@@ -84,6 +84,18 @@ int ak_conv2d_im2col_backward(const float *x, int n, int cin, int h, int w,
                               float *dx, float *dweight, float *dbias, float *scratch,
                               long band_floats, int nthreads);
 
+// Winograd F(m x m, 3x3), m = 4 or 6, 3x3 kernels only (conv2d_winograd.c, winograd*.c).
+// The weights are transformed once into u (ak_winograd_weight_floats floats, packed for the
+// tile GEMM); the forward reads u instead of the weights. block_tiles: tiles per block (<= 0:
+// sized for the L2 cache). scratch: NULL (allocated per call) or ak_winograd_scratch_floats(...)
+// floats for the same arguments. Return 0, or -1 (bad tile size, allocation failure).
+long ak_winograd_weight_floats(int cout, int cin, int m);
+int ak_winograd_transform_weights(const float *weight, int cout, int cin, int m, float *u, int nthreads);
+long ak_winograd_scratch_floats(int n, int cin, int cout, int h, int w, int m, long block_tiles, int nthreads);
+int ak_winograd_forward(const float *x, int n, int cin, int h, int w, const float *u, const float *bias,
+                        int cout, int m, const ak_conv_epilogue *ep, float *y, float *scratch,
+                        long block_tiles, int nthreads);
+
 // ---- bilinear sampling (bilinear.c), ATTENTION.md section 1 ----
 // values [n, c, h, w]; offsets [n, 2*kk, h, w] holding (dy, dx) per key relative to each pixel;
 // out [n, kk*c, h, w]: out[b, k*c + ch, y, x] = S(values[b, ch], y + dy_k, x + dx_k).
