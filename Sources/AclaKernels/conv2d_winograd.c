@@ -1,13 +1,18 @@
 // Winograd F(m x m, 3x3) forward convolution, m = 4 or 6 (layout in winograd.h).
-// Each thread owns a contiguous range of tile blocks and runs all three phases of a block in a
-// row (input transform, t*t tile GEMMs, output transform with bias and epilogue), so V and M stay
-// in that core's L2 and no phase waits for the other thread: both cores are busy throughout.
+// Each thread owns a contiguous range of tile blocks and runs all phases of a block in a row
+// (input transform; then per group of up to 64 output channels the t*t tile GEMMs and the
+// output transform with bias and epilogue), so V and M stay in that core's L2 and no phase waits
+// for the other thread: both cores are busy throughout.
 // The kernels are chosen once per call by CPU level (cpu_dispatch.c).
 #include "winograd.h"
 #include <stdlib.h>
 
 // V + M per block, in floats: about 3/4 of a 1 MiB L2.
 #define BLOCK_BUDGET_FLOATS (3L << 16)
+// Output channels per GEMM + output transform pass (M holds this many rows per xi).
+#define CHANNEL_GROUP 64
+
+static int channel_group(const ak_wino_shape *s) { return s->coutp < CHANNEL_GROUP ? s->coutp : CHANNEL_GROUP; }
 
 static int valid_tile(int m) { return m == 4 || m == 6; }
 static int round_up(int a, int b) { return (a + b - 1) / b * b; }
@@ -57,25 +62,28 @@ int ak_winograd_transform_weights(const float *weight, int cout, int cin, int m,
     return 0;
 }
 
-// Blocks of T tiles, T a multiple of 32 (the AVX-512 GEMM's width) within the cache budget, or
-// smaller so that every thread gets a block; the last block may be shorter. ldv: the row length
-// of V and M (T plus the 16 lanes a transform chunk may write past the block's last tile).
+// Blocks of T tiles: a multiple of 32 (the AVX-512 GEMM's width) within the cache budget (16 at
+// least), or smaller so that every thread gets a block; the last block may be shorter.
+// ldv: the row length of V and M.
 static void blocking(const ak_wino_shape *s, long tiles, long block_tiles, int nthreads,
                      long *blocks, int *T, int *ldv) {
-    const long per_tile = (long)s->t * s->t * (s->cin + s->coutp);
-    long cap = block_tiles > 0 ? block_tiles : BLOCK_BUDGET_FLOATS / per_tile / 32 * 32;
-    if (cap < (block_tiles > 0 ? 1 : 32)) cap = block_tiles > 0 ? 1 : 32;
+    const long per_tile = (long)s->t * s->t * (s->cin + channel_group(s));
+    long cap = block_tiles;
+    if (cap <= 0) {
+        cap = BLOCK_BUDGET_FLOATS / per_tile;
+        cap = cap >= 32 ? cap / 32 * 32 : 16;
+    }
     if (cap > 512) cap = 512;
     const int parts = nthreads < 1 ? 1 : nthreads;
     long each = (tiles + parts - 1) / parts;    // a thread's share
     if (block_tiles <= 0) each = (each + 15) / 16 * 16;
     *T = (int)(each < cap ? each : cap);
     *blocks = (tiles + *T - 1) / *T;
-    *ldv = round_up(*T, 16) + 16;
+    *ldv = round_up(*T, 16);
 }
 
 static long per_thread_floats(const ak_wino_shape *s, int ldv) {
-    return (long)s->t * s->t * (s->cin + s->coutp) * ldv + 16;   // + 16: 64-byte alignment
+    return (long)s->t * s->t * (s->cin + channel_group(s)) * ldv + 16;   // + 16: 64-byte alignment
 }
 
 long ak_winograd_scratch_floats(int n, int cin, int cout, int h, int w, int m, long block_tiles, int nthreads) {
@@ -102,15 +110,16 @@ int ak_winograd_forward(const float *x, int n, int cin, int h, int w, const floa
     blocking(&s, tiles, block_tiles, nthreads, &blocks, &T, &ldv);
     const int parts = nthreads < 1 ? 1 : (blocks < nthreads ? (int)blocks : nthreads);
     const long each = per_thread_floats(&s, ldv);
+    const int cg = channel_group(&s);
     float *owned = NULL;
     if (!scratch) {
         scratch = owned = malloc(sizeof(float) * (size_t)(each * parts));
         if (!scratch) return -1;
     }
     void (*input)(const ak_wino_shape *, const float *, long, int, float *, int) = ak_wino_input_portable;
-    void (*gemm)(const ak_wino_shape *, const float *, const float *, float *, int, int) = ak_wino_gemm_portable;
-    void (*output)(const ak_wino_shape *, const float *, int, long, int, const float *, const ak_conv_epilogue *,
-                   float *) = ak_wino_output_portable;
+    void (*gemm)(const ak_wino_shape *, const float *, const float *, float *, int, int, int, int) = ak_wino_gemm_portable;
+    void (*output)(const ak_wino_shape *, const float *, int, long, int, int, int, const float *,
+                   const ak_conv_epilogue *, float *) = ak_wino_output_portable;
     switch (ak_cpu_level()) {
     case AK_CPU_AVX512: input = ak_wino_input_avx512; gemm = ak_wino_gemm_avx512; output = ak_wino_output_avx512; break;
     case AK_CPU_AVX2: input = ak_wino_input_avx2; gemm = ak_wino_gemm_avx2; output = ak_wino_output_avx2; break;
@@ -126,8 +135,11 @@ int ak_winograd_forward(const float *x, int n, int cin, int h, int w, const floa
             const int count = tiles - t0 < T ? (int)(tiles - t0) : T;
             if (count <= 0) break;
             input(&s, x, t0, count, v, ldv);
-            gemm(&s, u, v, mm, count, ldv);
-            output(&s, mm, ldv, t0, count, bias, ep, y);
+            for (int co0 = 0; co0 < s.coutp; co0 += cg) {
+                const int g = s.coutp - co0 < cg ? s.coutp - co0 : cg;
+                gemm(&s, u, v, mm, count, ldv, co0, g);
+                output(&s, mm, ldv, t0, count, co0, g, bias, ep, y);
+            }
         }
     }
     free(owned);

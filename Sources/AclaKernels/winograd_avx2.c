@@ -5,7 +5,7 @@
 #include "winograd.h"
 #include "conv2d_epilogue_levels.h"
 
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx2,fma,tune=haswell"))), apply_to = function)
 #define VL 8
 #define AK_LEVEL(name) name##_avx2
 #include "winograd_body.h"
@@ -30,12 +30,12 @@
 MICRO(3)
 MICRO(1)
 
-void ak_wino_gemm_avx2(const ak_wino_shape *s, const float *u, const float *v, float *mm, int T, int ldv) {
-    const int t2 = s->t * s->t, cin = s->cin, ncob = s->coutp / AK_WINO_CO_BLOCK;
+void ak_wino_gemm_avx2(const ak_wino_shape *s, const float *u, const float *v, float *mm, int T, int ldv, int co0, int cg) {
+    const int t2 = s->t * s->t, cin = s->cin, ncob = cg / AK_WINO_CO_BLOCK;
     for (int xi = 0; xi < t2; xi++) {
-        const float *ux = u + (long)xi * s->coutp * cin;
+        const float *ux = u + ((long)xi * s->coutp + co0) * cin;
         const float *vx = v + (long)xi * cin * ldv;
-        float *mx = mm + (long)xi * s->coutp * ldv;
+        float *mx = mm + (long)xi * cg * ldv;
         int j = 0;
         for (; j + 24 <= T; j += 24)
             for (int cob = 0; cob < ncob; cob++)

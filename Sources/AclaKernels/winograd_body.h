@@ -78,7 +78,8 @@ AK_INLINE void segment(const ak_wino_shape *s, long q, int remaining, int *b, in
 // Input transform of one tile size. A chunk of VL tiles de-interleaves each strip row into m
 // phases (phase c, lane l: column l * m + c of the chunk), and column c of tile l is phase
 // c % m at lane l + c / m. A chunk writes all VL lanes: lanes past the segment hold values of
-// no tile and are overwritten by the next segment, or land in the row padding.
+// no tile and are overwritten by the next segment, or land in the row padding (ldv >= T
+// rounded up to 16).
 AK_INLINE void wino_input(const ak_wino_shape *s, const float *x, long t0, int T, float *v, int ldv,
                           const int m, const int t) {
     const int cin = s->cin, h = s->h, w = s->w;
@@ -102,10 +103,17 @@ AK_INLINE void wino_input(const ak_wino_shape *s, const float *x, long t0, int T
                     const int yy = ty * m - 1 + r;
                     live[r] = yy >= 0 && yy < h;
                     if (!live[r]) continue;
+                    // the next channel's rows: short strided streams the hardware prefetcher
+                    // does not see coming, so the copy would wait on memory
+                    if (ci + 1 < cin)
+                        for (int k = lo; k < hi; k += 16) __builtin_prefetch(xc + hw + (long)yy * w + x0 + k, 0, 3);
                     float *dst = strip[r];
+                    const float *row = xc + (long)yy * w + x0;
                     for (int k = 0; k < lo; k++) dst[k] = 0.f;
-                    memcpy(dst + lo, xc + (long)yy * w + x0 + lo, sizeof(float) * (size_t)(hi - lo));
-                    for (int k = hi; k < len; k++) dst[k] = 0.f;
+                    int k = lo;
+                    for (; k + VL <= hi; k += VL) vstore(dst + k, vload(row + k));
+                    for (; k < hi; k++) dst[k] = row[k];
+                    for (k = hi; k < len; k++) dst[k] = 0.f;
                 }
                 for (int l0 = 0; l0 < Ls; l0 += VL) {
                     for (int r = 0; r < t; r++) {
@@ -114,16 +122,30 @@ AK_INLINE void wino_input(const ak_wino_shape *s, const float *x, long t0, int T
                             continue;
                         }
                         const float *src = strip[r] + l0 * m;
+#ifdef AK_WINO_GATHER
+                        AK_WINO_GATHER(src, m, t, d);
+#else
                         for (int l = 0; l <= VL; l++)
                             for (int c = 0; c < m; c++) P[c][l] = src[l * m + c];
                         for (int c = 0; c < t; c++) d[c] = vload(&P[c % m][c / m]);
+#endif
                         if (m == 4) bt4(d, H[r]); else bt6(d, H[r]);
                     }
+                    // lanes past the row's end (only in the block's last chunk) are not stored
+                    const int p = off + s0 + l0, room = ldv - p < VL ? ldv - p : VL;
                     for (int j = 0; j < t; j++) {
                         for (int r = 0; r < t; r++) d[r] = H[r][j];
                         if (m == 4) bt4(d, o); else bt6(d, o);
-                        for (int i = 0; i < t; i++)
-                            vstore(v + ((long)(i * t + j) * cin + ci) * ldv + off + s0 + l0, o[i]);
+                        for (int i = 0; i < t; i++) {
+                            float *dst = v + ((long)(i * t + j) * cin + ci) * ldv + p;
+                            if (room == VL) {
+                                vstore(dst, o[i]);
+                            } else {
+                                float lanes[VL];
+                                vstore(lanes, o[i]);
+                                memcpy(dst, lanes, sizeof(float) * (size_t)room);
+                            }
+                        }
                     }
                 }
             }
@@ -137,32 +159,43 @@ void AK_LEVEL(ak_wino_input)(const ak_wino_shape *s, const float *x, long t0, in
     else wino_input(s, x, t0, T, v, ldv, 6, 8);
 }
 
-// Output transform of one tile size, bias and epilogue, written row by row into y.
-AK_INLINE void wino_output(const ak_wino_shape *s, const float *mm, int ldv, long t0, int T,
+// Output transform of one tile size for output channels [co0, co0 + cg) (M holds cg rows per
+// xi), bias and epilogue, written row by row into y.
+AK_INLINE void wino_output(const ak_wino_shape *s, const float *mm, int ldv, long t0, int T, int co0, int cg,
                            const float *bias, const ak_conv_epilogue *ep, float *y, const int m, const int t) {
-    const int cout = s->cout, coutp = s->coutp, h = s->h, w = s->w;
+    const int cout = s->cout, h = s->h, w = s->w;
+    const int co1 = co0 + cg < cout ? co0 + cg : cout;
     const long hw = (long)h * w;
     const float *res = ep ? ep->residual : 0;
     const int fused = ep && (ep->relu || res);
-    float out[6][6][VL] __attribute__((aligned(64)));
-    vf mi[8], O[8][6], col[8], oc[6];
+    vf mi[8], O[8][6], col[8], oc[6], out[6][6];
     for (int off = 0; off < T;) {
         int b, ty, a, L;
         segment(s, t0 + off, T - off, &b, &ty, &a, &L);
         const int rows = h - ty * m < m ? h - ty * m : m;
-        for (int co = 0; co < cout; co++) {
+        for (int co = co0; co < co1; co++) {
             const vf bv = vsplat(bias ? bias[co] : 0.f);
             float *yc = y + ((long)b * cout + co) * hw;
             const float *rc = res ? res + ((long)b * cout + co) * hw : 0;
+            // the next channel's output (and residual) rows, as in the input transform
+            if (co + 1 < co1)
+                for (int io = 0; io < rows; io++) {
+                    const long row = (long)(ty * m + io) * w + a * m;
+                    const int span = L * m < w - a * m ? L * m : w - a * m;
+                    for (int k = 0; k < span; k += 16) {
+                        __builtin_prefetch(yc + hw + row + k, 1, 3);
+                        if (rc) __builtin_prefetch(rc + hw + row + k, 0, 3);
+                    }
+                }
             for (int l0 = 0; l0 < L; l0 += VL) {
                 for (int i = 0; i < t; i++) {
-                    for (int j = 0; j < t; j++) mi[j] = vload(mm + ((long)(i * t + j) * coutp + co) * ldv + off + l0);
+                    for (int j = 0; j < t; j++) mi[j] = vload(mm + ((long)(i * t + j) * cg + co - co0) * ldv + off + l0);
                     if (m == 4) at4(mi, O[i]); else at6(mi, O[i]);
                 }
                 for (int jo = 0; jo < m; jo++) {
                     for (int i = 0; i < t; i++) col[i] = O[i][jo];
                     if (m == 4) at4(col, oc); else at6(col, oc);
-                    for (int io = 0; io < m; io++) vstore(out[io][jo], oc[io] + bv);
+                    for (int io = 0; io < m; io++) out[io][jo] = oc[io] + bv;
                 }
                 const int xs = (a + l0) * m;
                 const int lanes = L - l0 < VL ? L - l0 : VL;
@@ -170,8 +203,12 @@ AK_INLINE void wino_output(const ak_wino_shape *s, const float *mm, int ldv, lon
                 for (int io = 0; io < rows; io++) {
                     float *dst = yc + (long)(ty * m + io) * w + xs;
                     if (cnt == VL * m) {
+#ifdef AK_WINO_SCATTER
+                        AK_WINO_SCATTER(dst, out[io], m);
+#else
                         for (int l = 0; l < VL; l++)
                             for (int jo = 0; jo < m; jo++) dst[l * m + jo] = out[io][jo][l];
+#endif
                     } else {
                         for (int k = 0; k < cnt; k++) dst[k] = out[io][k % m][k / m];
                     }
@@ -183,8 +220,8 @@ AK_INLINE void wino_output(const ak_wino_shape *s, const float *mm, int ldv, lon
     }
 }
 
-void AK_LEVEL(ak_wino_output)(const ak_wino_shape *s, const float *mm, int ldv, long t0, int T,
+void AK_LEVEL(ak_wino_output)(const ak_wino_shape *s, const float *mm, int ldv, long t0, int T, int co0, int cg,
                               const float *bias, const ak_conv_epilogue *ep, float *y) {
-    if (s->m == 4) wino_output(s, mm, ldv, t0, T, bias, ep, y, 4, 6);
-    else wino_output(s, mm, ldv, t0, T, bias, ep, y, 6, 8);
+    if (s->m == 4) wino_output(s, mm, ldv, t0, T, co0, cg, bias, ep, y, 4, 6);
+    else wino_output(s, mm, ldv, t0, T, co0, cg, bias, ep, y, 6, 8);
 }

@@ -59,20 +59,24 @@ func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: 
 }
 
 /// The op's result on the tape: the epilogue's backward, then the convolution's (dx, dweight,
-/// dbias) with `backwardAlgorithm`.
+/// dbias) with `backwardAlgorithm` (reference or im2col); `dataGradient`, when given, computes
+/// dx from dy instead (a plan's Winograd path).
 func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry,
                        epilogue: ConvolutionEpilogue, backwardAlgorithm: ConvolutionAlgorithm,
-                       bandFloats: Int) -> Variable {
+                       bandFloats: Int, dataGradient: ((Tensor) throws -> Tensor)? = nil) -> Variable {
     var parents = [x, weight]
     if let bias { parents.append(bias) }
     if let r = epilogue.residual { parents.append(r) }
     let threads = Threads.count
     return Variable.result(y, parents: parents) { dyFused in
         let (dy, dres) = try epilogue.backward(dyFused, output: y)
-        var dx = x.requiresGrad ? Tensor(zeros: x.shape) : nil
+        let dxSeparately = x.requiresGrad ? try dataGradient.map { try $0(dy) } : nil
+        var dx = x.requiresGrad && dxSeparately == nil ? Tensor(zeros: x.shape) : nil
         var dw = weight.requiresGrad ? Tensor(zeros: weight.shape) : nil
         var db = (bias?.requiresGrad ?? false) ? Tensor(zeros: [Int(g.cout)]) : nil
-        let rc = withOptionalMutableBuffer(&dx) { dxp in
+        let scratch = backwardAlgorithm == .im2col && (dx != nil || dw != nil)
+            ? ak_conv2d_im2col_backward_scratch_floats(g.cin, g.h, g.w, g.k, bandFloats) : 0
+        let rc: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in withOptionalMutableBuffer(&dx) { dxp in
             withOptionalMutableBuffer(&dw) { dwp in
                 withOptionalMutableBuffer(&db) { dbp in
                     x.value.data.withUnsafeBufferPointer { xp in
@@ -85,7 +89,7 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
                                     return 0
                                 default:
                                     return ak_conv2d_im2col_backward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress,
-                                                                     g.cout, g.k, dyp.baseAddress, dxp, dwp, dbp, nil,
+                                                                     g.cout, g.k, dyp.baseAddress, dxp, dwp, dbp, sp,
                                                                      bandFloats, threads)
                                 }
                             }
@@ -93,9 +97,9 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
                     }
                 }
             }
-        }
+        } }
         guard rc == 0 else { throw AclaError.outOfMemory("conv2d backward could not allocate its column buffers") }
-        var grads: [Tensor?] = [dx, dw]
+        var grads: [Tensor?] = [dxSeparately ?? dx, dw]
         if bias != nil { grads.append(db) }
         if epilogue.residual != nil { grads.append(dres) }
         return grads
