@@ -54,6 +54,9 @@ install: build
 	install -m 644 include/acla.h $(PREFIX)/include/acla.h
 	sed -e 's/@VERSION@/$(SONAME_VERSION)/' pkgconfig/acla.pc.in > $(PREFIX)/lib/pkgconfig/acla.pc
 	install -m 755 $(BUILD)/bin/acla $(PREFIX)/bin/acla
+	install -d $(PREFIX)/share/acla/models
+	install -m 644 models/catalog.json $(PREFIX)/share/acla/models/
+	for f in models/*.safetensors; do [ -e "$$f" ] && install -m 644 "$$f" $(PREFIX)/share/acla/models/; done; true
 
 clean:
 	rm -rf $(BUILD) .build

@@ -367,6 +367,20 @@ acla_status acla_ssim_f32(const float *a, const float *b, size_t len, int32_t ch
                           int32_t height, int32_t width, int32_t border, int32_t measure,
                           double *out);
 
+/* ---- bundled default models ----
+ * Trained models that ship with acla (models/ in the source tree, $PREFIX/share/acla/models after
+ * `make install`), found without a path: $ACLA_MODELS_DIR, else beside libacla.so
+ * (<libdir>/../share/acla/models, or the build tree's models/). Names: "sr-x2", "sr-x3", "sr-x4",
+ * "denoise", "jpeg", "demosaic" (acla_models_catalog lists the ones present).
+ * Thread safety: both may be called from any thread. */
+
+/* Loads a bundled model by name; an unknown name is ACLA_ERR_INVALID_ARGUMENT listing the names
+ * there are; no catalog found is ACLA_ERR_IO naming the folders searched. */
+acla_status acla_model_load_default(const char *name, acla_model **out);
+/* The catalog as JSON ({"directory": ..., "models": [{name, file, task, scale, training, scores,
+ * ...}]}), with the size protocol of acla_model_config. */
+acla_status acla_models_catalog(char *buf, size_t cap, size_t *needed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -277,6 +277,20 @@ static void test_checkpoints(void) {
     acla_model_destroy(m);
 }
 
+/* The installed catalog is found beside the installed library, without a path. */
+static void test_bundled_catalog(void) {
+    size_t needed = 0;
+    CHECK_STATUS(acla_models_catalog(NULL, 0, &needed), ACLA_ERR_SHAPE);
+    CHECK(needed > 10);
+    char *buf = malloc(needed);
+    CHECK_STATUS(acla_models_catalog(buf, needed, &needed), ACLA_OK);
+    CHECK(strstr(buf, "\"models\"") != NULL && strstr(buf, "share/acla/models") != NULL);
+    free(buf);
+    acla_model *m = NULL;
+    CHECK_STATUS(acla_model_load_default("no-such-model", &m), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK(m == NULL);
+}
+
 int main(void) {
     strcpy(dir, "/tmp/acla-test-model-XXXXXX");
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
@@ -286,6 +300,7 @@ int main(void) {
     test_forward_errors();
     test_parameters();
     test_checkpoints();
+    test_bundled_catalog();
     const char *files[] = {"x2.safetensors", "short.safetensors", "huge.safetensors", "beyond.safetensors", "empty.safetensors"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(path_in_dir(files[i]));
     rmdir(dir);

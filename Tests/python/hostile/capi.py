@@ -35,6 +35,9 @@ PROTOTYPES = {
     "acla_model_set_parameter": (c_int32, [c_void_p, c_char_p, f32p, c_size_t]),
     "acla_model_parameter_names": (c_int32, [c_void_p, c_void_p, c_size_t, szp]),
     "acla_model_parameter_shape": (c_int32, [c_void_p, c_char_p, i64p, c_int32, i32p]),
+    # bundled models
+    "acla_model_load_default": (c_int32, [c_char_p, handlep]),
+    "acla_models_catalog": (c_int32, [c_void_p, c_size_t, szp]),
     # attention
     "acla_model_attention_count": (c_int32, [c_void_p, i32p]),
     "acla_model_attention_module": (c_int32, [c_void_p, c_int32, i32p, i32p, i32p]),
