@@ -6,7 +6,11 @@ PYTHON ?= python3
 APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config
 SONAME_VERSION := 0.1.0
 
-.PHONY: all setup build test test-swift test-c test-python install clean
+# `make install` puts the Python package here (PYTHON_SITEDIR=... overrides): add it to
+# PYTHONPATH unless it is on sys.path already (or use `pip install examples/python`).
+PYTHON_SITEDIR ?= $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_path('purelib', 'posix_prefix', vars={'base': '$(PREFIX)', 'platbase': '$(PREFIX)'}))" 2>/dev/null)
+
+.PHONY: all setup build test test-swift test-c test-python install install-python clean
 
 all: build
 
@@ -53,6 +57,16 @@ install: build
 	install -m 644 include/acla.h $(PREFIX)/include/acla.h
 	sed -e 's/@VERSION@/$(SONAME_VERSION)/' pkgconfig/acla.pc.in > $(PREFIX)/lib/pkgconfig/acla.pc
 	install -m 755 $(BUILD)/bin/acla $(PREFIX)/bin/acla
+	$(MAKE) --no-print-directory install-python
+
+# The Python package (pure Python), with the library folder recorded for acla.loader.
+install-python:
+	@test -n "$(PYTHON_SITEDIR)" || { echo "install-python: set PYTHON_SITEDIR ($(PYTHON) not found)"; exit 1; }
+	install -d $(PYTHON_SITEDIR)/acla
+	install -m 644 examples/python/acla/*.py $(PYTHON_SITEDIR)/acla/
+	rm -f $(PYTHON_SITEDIR)/acla/_install.py
+	printf '# written by make install\nLIBDIR = %s\n' "'$(PREFIX)/lib'" > $(PYTHON_SITEDIR)/acla/_install.py
+	@echo "python: installed the acla package in $(PYTHON_SITEDIR)"
 
 clean:
 	rm -rf $(BUILD) .build

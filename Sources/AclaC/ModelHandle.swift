@@ -4,6 +4,8 @@ import Acla
 /// (trainer, restorer, search) reach the network through `modelBox(_:)`.
 final class ModelBox {
     var network: Network
+    /// acla_model_set_allow_nonfinite: forward lets NaN/Inf input through (default: refused).
+    var allowNonFinite = false
 
     init(_ network: Network) { self.network = network }
 
