@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 BUILD := build
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config
+APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config binutils
 SONAME_VERSION := 0.1.0
 
 # `make install` puts the Python package here (PYTHON_SITEDIR=... overrides): add it to
@@ -24,7 +24,8 @@ setup:
 	  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	else echo "setup: cannot install$$missing (not root, no sudo): install them and re-run"; exit 1; fi
 
-# Release build of libacla.so (Swift runtime linked in) and the acla tool, staged in build/.
+# Release build of libacla.so (Swift runtime linked in) and the acla tool (stripped: the debug
+# information is half its size; .build/release/acla-cli keeps it), staged in build/.
 build:
 	$(SWIFT) build -c release --static-swift-stdlib
 	@mkdir -p $(BUILD)/lib $(BUILD)/bin
@@ -32,6 +33,7 @@ build:
 	ln -sf libacla.so.$(SONAME_VERSION) $(BUILD)/lib/libacla.so.0
 	ln -sf libacla.so.0 $(BUILD)/lib/libacla.so
 	cp .build/release/acla-cli $(BUILD)/bin/acla
+	strip $(BUILD)/bin/acla
 	@echo "built: $(BUILD)/lib/libacla.so and $(BUILD)/bin/acla"
 
 test: build test-swift test-c test-python

@@ -170,6 +170,8 @@ static void test_forward_errors(void) {
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, -4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(acla_model_forward(m, in, 2, 1, 4, 5, out, n_out), ACLA_ERR_SHAPE);
     CHECK_MESSAGE_HAS("channels");
+    CHECK_STATUS(acla_model_forward(m, in, 1, 4, 5, 3, out, n_out), ACLA_ERR_SHAPE);  /* an HWC image as NCHW */
+    CHECK_MESSAGE_HAS("looks like NHWC");
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out - 1), ACLA_ERR_SHAPE);
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, (size_t)-1), ACLA_ERR_SHAPE);
     CHECK_STATUS(acla_model_forward(m, in, INT32_MAX, 3, INT32_MAX, INT32_MAX, out, n_out), ACLA_ERR_OUT_OF_MEMORY);

@@ -210,16 +210,14 @@ class Model(AttentionMethods):
             raise AclaError(ERR_SHAPE, f"input must be NCHW or CHW, got shape {a.shape}")
         batched = a if a.ndim == 4 else a[None]
         n, c, h, w = (int32(int(d), "input dimension") for d in batched.shape)
-        try:
-            oc, oh, ow = self.output_size(h, w)
-            out = np.empty((n, oc, oh, ow), dtype=np.float32)
-            check(_lib.acla_model_forward(self._live(), batched.ctypes.data_as(f32p), n, c, h, w,
-                                          out.ctypes.data_as(f32p), out.size))
-        except AclaError as e:
-            hint = _hwc_hint(a.shape, self.config.get("channels", 3)) if e.status == ERR_SHAPE else ""
-            if hint and "looks like" not in e.message:
-                raise AclaError(e.status, e.message + hint) from None
-            raise
+        channels = self.config.get("channels", 3)
+        if c != channels:
+            raise AclaError(ERR_SHAPE, f"model expects {channels} input channels, got {c} (shape {a.shape})"
+                                       + _hwc_hint(a.shape, channels))
+        oc, oh, ow = self.output_size(h, w)
+        out = np.empty((n, oc, oh, ow), dtype=np.float32)
+        check(_lib.acla_model_forward(self._live(), batched.ctypes.data_as(f32p), n, c, h, w,
+                                      out.ctypes.data_as(f32p), out.size))
         return out if a.ndim == 4 else out[0]
 
     def _forward_pil(self, image: Any, np: Any) -> Any:
