@@ -10,7 +10,7 @@ SONAME_VERSION := 0.1.0
 # PYTHONPATH unless it is on sys.path already (or use `pip install examples/python`).
 PYTHON_SITEDIR ?= $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_path('purelib', 'posix_prefix', vars={'base': '$(PREFIX)', 'platbase': '$(PREFIX)'}))" 2>/dev/null)
 
-.PHONY: all setup build test test-swift test-c test-python install install-python clean
+.PHONY: all setup build test test-swift test-c test-python install install-files install-python clean
 
 all: build
 
@@ -51,7 +51,10 @@ test-python: build
 	ACLA_LIBRARY=$(CURDIR)/$(BUILD)/lib/libacla.so PYTHONPATH=$(CURDIR)/examples/python \
 	  $(PYTHON) -m pytest -q Tests/python
 
-install: build
+install: build install-files
+
+# `make install` without the build step (what is in build/ already).
+install-files:
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/lib/pkgconfig $(PREFIX)/bin
 	install -m 755 $(BUILD)/lib/libacla.so.$(SONAME_VERSION) $(PREFIX)/lib/
 	ln -sf libacla.so.$(SONAME_VERSION) $(PREFIX)/lib/libacla.so.0

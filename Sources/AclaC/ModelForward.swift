@@ -21,8 +21,11 @@ public func acla_model_forward(_ model: OpaquePointer?, _ input: UnsafePointer<F
             try FiniteInput.require(UnsafeBufferPointer(start: input, count: count), shape: shape,
                                     allowHint: "acla_model_set_allow_nonfinite(model, 1) lets it through")
         }
-        let x = try Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: input, count: count)))
-        let y = try network.forward(x, context: ForwardContext(mode: .evaluation))
+        // the caller's input is read in place (a borrowed view, never written)
+        let x = try Tensor.borrowing(input, shape: shape)
+        let pass = box.makePass()
+        defer { box.finish(pass) }
+        let y = try network.forward(x, pass: pass)
         guard y.count == expected else { throw AclaError.internal("forward produced \(y.shape), expected \(expected) values") }
         y.data.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { output.update(from: base, count: expected) }

@@ -35,19 +35,20 @@ struct AttentionStatisticsCommand: ParsableCommand {
                 for i in 0..<t.count { t.data[i] = Float(rng.uniform(0, 255)) }
                 x = t
             }
-            guard let attention = net.attention else {
+            guard net.attention != nil else {
                 print("attention: none (the model has no attention modules)")
                 return
             }
+            let pass = ForwardPass()
             if let probe {
                 let p = try parseProbe(probe)
                 let (h, w) = (x.shape[2], x.shape[3])
                 guard p.y < h, p.x < w else {
                     throw AclaError.invalidArgument("probe \(p.y),\(p.x) is outside the \(h)x\(w) input (Y must be < \(h), X < \(w))")
                 }
-                attention.probe = p
+                pass.probe = p
             }
-            _ = try net.forward(x)
+            _ = try net.forward(x, pass: pass)
             print("input \(x.shape)")
             attentionReport(net).forEach { print($0) }
             if let macs = try net.measuredMACs { print("measured MACs per image (backbone + attention): \(groupedDigits(macs))") }

@@ -8,11 +8,11 @@ import Foundation
 /// - soft: no noise, `m = u`.
 /// Noise `g = -log(-log(U + 1e-8) + 1e-8)`: for each element in memory order, U1 then U2 are
 /// drawn from `rng`, so a seed reproduces a training run.
-func gumbelGate(_ logits: Variable, mode: ForwardContext.Mode, temperature: Double,
+func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
                 rng: inout RandomGenerator) throws -> Variable {
     switch mode {
     case .evaluation:
-        return Variable(logits.value.map { $0 > 0 ? 1 : 0 })
+        return Variable(try logits.value.map { $0 > 0 ? 1 : 0 })
     case .soft:
         return try gumbelGate(logits, noise: nil, hard: false, temperature: temperature)
     case .training:
