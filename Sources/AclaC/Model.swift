@@ -22,7 +22,7 @@ func parseConfig(_ text: String, what: String) throws -> ModelConfig {
     } catch let error as AclaError where error.status == .format {
         let trimmed = text.drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         let looksLikePath = !trimmed.hasPrefix("{") && !trimmed.hasPrefix("[") && !trimmed.hasPrefix("\"")
-            && (trimmed.hasSuffix(".json") || trimmed.contains("/")) && !trimmed.contains("\n")
+            && (trimmed.hasSuffix(".json") || trimmed.contains(where: { $0 == "/" })) && !trimmed.contains(where: { $0 == "\n" })
         guard looksLikePath else { throw error }
         throw AclaError.format("\(error.message); \(what) must be JSON text, and \"\(AclaError.excerpt(String(trimmed), limit: 200))\" looks like a file path: read the file and pass its text")
     }
