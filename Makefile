@@ -39,6 +39,7 @@ build:
 test: build test-swift test-c test-python
 
 test-swift:
+	$(PYTHON) Tests/layers/check_layers.py
 	$(SWIFT) test
 
 # The shipped library's promises, then C programs built against a staged install (pkg-config).
