@@ -170,10 +170,25 @@ static void test_forward_errors(void) {
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, -4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(acla_model_forward(m, in, 2, 1, 4, 5, out, n_out), ACLA_ERR_SHAPE);
     CHECK_MESSAGE_HAS("channels");
+    CHECK_STATUS(acla_model_forward(m, in, 1, 4, 5, 3, out, n_out), ACLA_ERR_SHAPE);  /* an HWC image as NCHW */
+    CHECK_MESSAGE_HAS("looks like NHWC");
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out - 1), ACLA_ERR_SHAPE);
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, (size_t)-1), ACLA_ERR_SHAPE);
     CHECK_STATUS(acla_model_forward(m, in, INT32_MAX, 3, INT32_MAX, INT32_MAX, out, n_out), ACLA_ERR_OUT_OF_MEMORY);
     CHECK(out[0] == -12345.f);
+    /* NaN/Inf input is refused with its position (n 1, c 2, y 3, x 4 = index 119) unless allowed */
+    in[119] = NAN;
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("index 119 (n 1, c 2, y 3, x 4)");
+    CHECK(out[0] == -12345.f);
+    in[119] = -INFINITY;
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(m, 2), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(NULL, 1), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(m, 1), ACLA_OK);
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_OK);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(m, 0), ACLA_OK);
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
     acla_model_destroy(m);
 }
 

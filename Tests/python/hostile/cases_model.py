@@ -179,16 +179,32 @@ def forward_bad_arguments(ctx):
         ctx.fails_any(fwd(m, x, n, 3, h, w, y.ptr, needed), (INVALID, OOM), "", outs=[y])
 
 
-@case("model", "acla_model_forward")
+@case("model", "acla_model_forward", "acla_model_set_allow_nonfinite")
 def forward_non_finite_inputs(ctx):
-    """NaN and infinity flow through every kind of model without a trap (sampling positions
-    computed from NaN offsets must not index out of bounds)."""
+    """NaN and infinity are refused by default, naming the first one; allowed, they flow through
+    every kind of model without a trap (sampling positions computed from NaN offsets must not
+    index out of bounds)."""
+    lib = ctx.lib
     for kind, c in [("edsr", 3), ("rcan", 3), ("gray", 1), ("cla", 3), ("acla", 3), ("nl", 3), ("clnl", 3),
                     ("se", 3), ("supernet", 3)]:
         m = ctx.model(kind)
+        oc, oh, ow = c_int32(), c_int32(), c_int32()
+        ctx.ok(lib.acla_model_output_size(m, 5, 6, byref(oc), byref(oh), byref(ow)))
+        x = ctx.floats([7.0] * (2 * c * 5 * 6))
+        y = Out(c_float, 2 * oc.value * oh.value * ow.value)
+        for value in (math.nan, math.inf, -math.inf):
+            ctx.step(f"{kind} forward of {value} refused")
+            x[2 * c * 5 * 6 - 1] = value
+            ctx.fails(lib.acla_model_forward(m, x, 2, c, 5, 6, y.ptr, len(y.buf)), INVALID, "non-finite",
+                      f"index {2 * c * 5 * 6 - 1} (n 1, c {c - 1}, y 4, x 5)", outs=[y])
+        for allow in (-1, 2, INT32_MAX, INT32_MIN):
+            ctx.fails(lib.acla_model_set_allow_nonfinite(m, allow), INVALID, str(allow))
+        ctx.ok(lib.acla_model_set_allow_nonfinite(m, 1))
         for value in (math.nan, math.inf, -math.inf, 3.0e38, -3.0e38):
             ctx.step(f"{kind} forward of {value}")
             ctx.forward_ok(m, 2, c, 5, 6, value)
+        ctx.ok(lib.acla_model_set_allow_nonfinite(m, 0))
+    ctx.fails(lib.acla_model_set_allow_nonfinite(None, 1), INVALID, "model")
 
 
 @case("model", "acla_model_get_parameter", "acla_model_set_parameter", "acla_model_parameter_shape")
