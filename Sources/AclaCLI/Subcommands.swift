@@ -9,6 +9,7 @@ enum CLISubcommands {
         AttentionStatisticsCommand.self,
         Degrade.self,
         Eval.self,
+        ModelsCommand.self,
         Threads_.self,
     ]
 }

@@ -71,9 +71,9 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
     return Variable.result(y, parents: parents) { dyFused in
         let (dy, dres) = try epilogue.backward(dyFused, output: y)
         let dxSeparately = x.requiresGrad ? try dataGradient.map { try $0(dy) } : nil
-        var dx = x.requiresGrad && dxSeparately == nil ? Tensor(zeros: x.shape) : nil
-        var dw = weight.requiresGrad ? Tensor(zeros: weight.shape) : nil
-        var db = (bias?.requiresGrad ?? false) ? Tensor(zeros: [Int(g.cout)]) : nil
+        var dx = x.requiresGrad && dxSeparately == nil ? try Tensor(checkedZeros: x.shape) : nil
+        var dw = weight.requiresGrad ? try Tensor(checkedZeros: weight.shape) : nil
+        var db = (bias?.requiresGrad ?? false) ? try Tensor(checkedZeros: [Int(g.cout)]) : nil
         let scratch = backwardAlgorithm == .im2col && (dx != nil || dw != nil)
             ? ak_conv2d_im2col_backward_scratch_floats(g.cin, g.h, g.w, g.k, bandFloats) : 0
         let rc: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in withOptionalMutableBuffer(&dx) { dxp in
