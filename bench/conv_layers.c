@@ -23,7 +23,7 @@ static int cmp(const void *a, const void *b) {
 
 static float *randoms(long count, float scale, unsigned *seed) {
     float *p = malloc(sizeof(float) * (size_t)count);
-    for (long i = 0; i < count; i++) p[i] = scale * ((float)rand_r(seed) / RAND_MAX * 2.f - 1.f);
+    for (long i = 0; i < count; i++) p[i] = scale * (float)((double)rand_r(seed) / RAND_MAX * 2.0 - 1.0);
     return p;
 }
 
@@ -81,6 +81,41 @@ static void layer(const char *name, int cin, int cout, int k, int h, int w, int 
     free(x); free(wt); free(b); free(y0); free(y); free(scratch);
 }
 
+// The data gradient dx of a 3x3 layer: im2col's backward (dx only) against Winograd F(4x4) of dy
+// with the flipped, transposed weight (what ConvolutionPlan runs after a Winograd forward).
+static void data_gradient(const char *name, int cin, int cout, int h, int w, int repeats, int threads) {
+    unsigned seed = 9;
+    float *x = randoms((long)cin * h * w, 1.f, &seed), *wt = randoms((long)cout * cin * 9, 0.05f, &seed);
+    float *dy = randoms((long)cout * h * w, 1.f, &seed);
+    float *dx0 = malloc(sizeof(float) * (size_t)cin * h * w), *dx = malloc(sizeof(float) * (size_t)cin * h * w);
+    float *wtt = malloc(sizeof(float) * (size_t)cout * cin * 9);
+    for (int co = 0; co < cout; co++)
+        for (int ci = 0; ci < cin; ci++)
+            for (int k = 0; k < 9; k++) wtt[((long)ci * cout + co) * 9 + 8 - k] = wt[((long)co * cin + ci) * 9 + k];
+    float *u = malloc(sizeof(float) * (size_t)ak_winograd_weight_floats(cin, cout, 4));
+    ak_winograd_transform_weights(wtt, cin, cout, 4, u, threads);
+    float *ws = malloc(sizeof(float) * (size_t)ak_winograd_scratch_floats(1, cout, cin, h, w, 4, 0, threads));
+    float *col = malloc(sizeof(float) * (size_t)ak_conv2d_im2col_backward_scratch_floats(cin, h, w, 3, 0));
+    double *t[2] = {calloc((size_t)repeats, sizeof(double)), calloc((size_t)repeats, sizeof(double))};
+    for (int r = -2; r < repeats; r++)
+        for (int a = 0; a < 2; a++) {
+            double t0 = now();
+            if (a == 0) {
+                memset(dx0, 0, sizeof(float) * (size_t)cin * h * w);
+                ak_conv2d_im2col_backward(x, 1, cin, h, w, wt, cout, 3, dy, dx0, NULL, NULL, col, 0, threads);
+            } else {
+                ak_winograd_forward(dy, 1, cout, h, w, u, NULL, cin, 4, NULL, dx, ws, 0, threads);
+            }
+            if (r >= 0) t[a][r] = now() - t0;
+        }
+    for (int a = 0; a < 2; a++) qsort(t[a], (size_t)repeats, sizeof(double), cmp);
+    const double m0 = t[0][repeats / 2], m1 = t[1][repeats / 2];
+    printf("| %s dx | %d->%d k3 %dx%d | %.3f | %.3f | %.2f | %.1e |\n", name, cin, cout, h, w, m0 * 1e3, m1 * 1e3, m0 / m1,
+           rel_err(dx, dx0, (long)cin * h * w));
+    fflush(stdout);
+    free(t[0]); free(t[1]); free(x); free(wt); free(dy); free(dx0); free(dx); free(wtt); free(u); free(ws); free(col);
+}
+
 int main(int argc, char **argv) {
     int threads = 2, repeats = 9, size = 0;
     long block = 0;
@@ -110,5 +145,10 @@ int main(int argc, char **argv) {
         layer("EDSR upsampler", 256, 1024, 3, s, s, repeats, threads, block);
         layer("EDSR tail", 256, 3, 3, 2 * s, 2 * s, repeats, threads, block);
     }
+    printf("\nData gradient (training: batch 1 of a 48x48 patch and the model's own size)\n\n");
+    printf("| layer | shape | im2col backward, dx only, ms | Winograd F(4x4) dx ms | ratio | error |\n|---|---|---|---|---|---|\n");
+    data_gradient("baseline body", 64, 64, 48, 48, repeats, threads);
+    data_gradient("baseline body", 64, 64, size ? size : 256, size ? size : 256, repeats, threads);
+    data_gradient("EDSR body", 256, 256, 48, 48, repeats, threads);
     return 0;
 }
