@@ -4,6 +4,8 @@
 // median milliseconds of each algorithm (runs interleaved), effective GFLOP/s (2 * direct MACs /
 // time), the im2col/Winograd ratio and the Winograd error against im2col (max-norm relative).
 #include "acla_kernels.h"
+#include "winograd.h"
+#include <cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +118,33 @@ static void data_gradient(const char *name, int cin, int cout, int h, int w, int
     free(t[0]); free(t[1]); free(x); free(wt); free(dy); free(dx0); free(dx); free(wtt); free(u); free(ws); free(col);
 }
 
+// The F(4x4) tile GEMMs of one block (36 products of cg x cin by cin x T) with the library's
+// micro-kernel on its packed weights, against cblas_sgemm (OpenBLAS, one thread) on plain
+// row-major weights, in the calling thread only.
+static void tile_gemm(int cin, int T, int repeats) {
+    const int cg = 64, t2 = 36, ldv = (T + 15) / 16 * 16;
+    ak_wino_shape s = {4, 6, cin, cg, cg, 64, 64, 16, 16};
+    unsigned seed = 3;
+    float *u = randoms((long)t2 * cg * cin, 1.f, &seed), *v = randoms((long)t2 * cin * ldv, 1.f, &seed);
+    float *mm = malloc(sizeof(float) * (size_t)t2 * cg * ldv);
+    void (*gemm)(const ak_wino_shape *, const float *, const float *, float *, int, int, int, int) =
+        ak_cpu_level() == AK_CPU_AVX512 ? ak_wino_gemm_avx512 : ak_cpu_level() == AK_CPU_AVX2 ? ak_wino_gemm_avx2 : ak_wino_gemm_portable;
+    double *t[2] = {calloc((size_t)repeats, sizeof(double)), calloc((size_t)repeats, sizeof(double))};
+    for (int r = -2; r < repeats; r++) {
+        double t0 = now();
+        gemm(&s, u, v, mm, T, ldv, 0, cg);
+        double t1 = now();
+        for (int xi = 0; xi < t2; xi++)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cg, T, cin, 1.f, u + (long)xi * cg * cin, cin,
+                        v + (long)xi * cin * ldv, ldv, 0.f, mm + (long)xi * cg * ldv, ldv);
+        if (r >= 0) { t[0][r] = t1 - t0; t[1][r] = now() - t1; }
+    }
+    for (int a = 0; a < 2; a++) qsort(t[a], (size_t)repeats, sizeof(double), cmp);
+    const double gf = 2.0 * t2 * cg * cin * T * 1e-9, m0 = t[0][repeats / 2], m1 = t[1][repeats / 2];
+    printf("| %d | %d | %.1f (%.0f) | %.1f (%.0f) | %.2f |\n", cin, T, m0 * 1e6, gf / m0, m1 * 1e6, gf / m1, m1 / m0);
+    free(t[0]); free(t[1]); free(u); free(v); free(mm);
+}
+
 int main(int argc, char **argv) {
     int threads = 2, repeats = 9, size = 0;
     long block = 0;
@@ -150,5 +179,12 @@ int main(int argc, char **argv) {
     data_gradient("baseline body", 64, 64, 48, 48, repeats, threads);
     data_gradient("baseline body", 64, 64, size ? size : 256, size ? size : 256, repeats, threads);
     data_gradient("EDSR body", 256, 256, 48, 48, repeats, threads);
+    ak_blas_single_thread();
+    printf("\nTile GEMMs of one F(4x4) block, 64 output channels, one thread (medians of %d calls)\n\n", repeats * 20);
+    printf("| cin | tiles T | micro-kernel us (GFLOP/s) | cblas_sgemm us (GFLOP/s) | cblas/micro |\n|---|---|---|---|---|\n");
+    for (int i = 0; i < 5; i++) {
+        static const int shapes[5][2] = {{64, 16}, {64, 32}, {64, 64}, {256, 32}, {256, 64}};
+        tile_gemm(shapes[i][0], shapes[i][1], repeats * 20);
+    }
     return 0;
 }

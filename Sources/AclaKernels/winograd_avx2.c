@@ -1,6 +1,7 @@
 // Winograd kernels for AVX2/FMA CPUs (called only when ak_cpu_level() allows): transforms from
 // winograd_body.h with 8-lane vectors, and the tile GEMM as a register-blocked micro-kernel of
-// 4 output channels x 24 tiles (12 accumulators, 3 loads and one broadcast per input channel).
+// 4 output channels x 24 tiles (12 accumulators, 3 loads and one broadcast per input channel;
+// not inlined, so that its registers are allocated on their own), 16 and 8 at the block's end.
 #include <immintrin.h>
 #include "winograd.h"
 #include "conv2d_epilogue_levels.h"
@@ -12,7 +13,7 @@
 
 // c[r][0, 8 * NV) += sum_ci a[ci][r] b[ci][...] for 4 rows r of a packed block (a: stride 8).
 #define MICRO(NV)                                                                               \
-    AK_INLINE void micro4x##NV(const float *a, const float *b, int ldb, int cin, float *c, int ldc) { \
+    static __attribute__((noinline)) void micro4x##NV##_avx2(const float *a, const float *b, int ldb, int cin, float *c, int ldc) { \
         __m256 acc[4][NV];                                                                      \
         for (int r = 0; r < 4; r++)                                                             \
             for (int q = 0; q < NV; q++) acc[r][q] = _mm256_setzero_ps();                       \
@@ -28,6 +29,7 @@
             for (int q = 0; q < NV; q++) _mm256_storeu_ps(c + (long)r * ldc + 8 * q, acc[r][q]); \
     }
 MICRO(3)
+MICRO(2)
 MICRO(1)
 
 void ak_wino_gemm_avx2(const ak_wino_shape *s, const float *u, const float *v, float *mm, int T, int ldv, int co0, int cg) {
@@ -37,16 +39,22 @@ void ak_wino_gemm_avx2(const ak_wino_shape *s, const float *u, const float *v, f
         const float *vx = v + (long)xi * cin * ldv;
         float *mx = mm + (long)xi * cg * ldv;
         int j = 0;
-        for (; j + 24 <= T; j += 24)
+        // 24 tiles at a time, but 32 as two 16s (24 + 8 would leave a one-vector step)
+        for (; T - j >= 24 && T - j != 32; j += 24)
             for (int cob = 0; cob < ncob; cob++)
                 for (int half = 0; half < 2; half++)
-                    micro4x3(ux + (long)cob * cin * AK_WINO_CO_BLOCK + 4 * half, vx + j, ldv, cin,
-                             mx + (long)(cob * AK_WINO_CO_BLOCK + 4 * half) * ldv + j, ldv);
+                    micro4x3_avx2(ux + (long)cob * cin * AK_WINO_CO_BLOCK + 4 * half, vx + j, ldv, cin,
+                                  mx + (long)(cob * AK_WINO_CO_BLOCK + 4 * half) * ldv + j, ldv);
+        for (; T - j >= 16; j += 16)
+            for (int cob = 0; cob < ncob; cob++)
+                for (int half = 0; half < 2; half++)
+                    micro4x2_avx2(ux + (long)cob * cin * AK_WINO_CO_BLOCK + 4 * half, vx + j, ldv, cin,
+                                  mx + (long)(cob * AK_WINO_CO_BLOCK + 4 * half) * ldv + j, ldv);
         // the rest in 8-tile steps (the row padding takes the columns past T)
         for (; j < T; j += 8)
             for (int cob = 0; cob < ncob; cob++)
                 for (int half = 0; half < 2; half++)
-                    micro4x1(ux + (long)cob * cin * AK_WINO_CO_BLOCK + 4 * half, vx + j, ldv, cin,
+                    micro4x1_avx2(ux + (long)cob * cin * AK_WINO_CO_BLOCK + 4 * half, vx + j, ldv, cin,
                              mx + (long)(cob * AK_WINO_CO_BLOCK + 4 * half) * ldv + j, ldv);
     }
 }
