@@ -4,6 +4,7 @@
 // Thread-local so that concurrent callers on distinct handles never see each other's state.
 static _Thread_local char last_error[2048];
 static _Thread_local int grad_disabled;
+static _Thread_local void *current_workspace;
 
 void ak_set_last_error(const char *message) {
     if (!message) { last_error[0] = 0; return; }
@@ -20,3 +21,5 @@ void ak_set_last_error(const char *message) {
 const char *ak_last_error(void) { return last_error; }
 int ak_grad_enabled(void) { return !grad_disabled; }
 void ak_set_grad_enabled(int enabled) { grad_disabled = !enabled; }
+void *ak_current_workspace(void) { return current_workspace; }
+void ak_set_current_workspace(void *workspace) { current_workspace = workspace; }

@@ -35,13 +35,13 @@ final class AttentionParameterTests: XCTestCase {
                 let p = "attention.\(j)."
                 XCTAssertEqual(store[p + "offset.weight"]!.value, Tensor(zeros: [2 * k * r, c, 1, 1]))
                 let ring = RingPattern.offsets(keys: k).flatMap { [$0.dy, $0.dx] }
-                XCTAssertEqual(store[p + "offset.bias"]!.value.data, Array([[Float]](repeating: ring, count: r).joined()))
+                XCTAssertEqual(Array(store[p + "offset.bias"]!.value.data), Array([[Float]](repeating: ring, count: r).joined()))
                 XCTAssertEqual(store[p + "logits.weight"]!.value, Tensor(zeros: [k * r, c, 1, 1]))
                 XCTAssertEqual(store[p + "logits.bias"]!.value, Tensor(zeros: [k * r]))
                 let weight = (0..<(c * c)).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
                 let bias = (0..<c).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
                 XCTAssertEqual(store[p + "value.weight"]!.value, try Tensor(shape: [c, c, 1, 1], data: weight))
-                XCTAssertEqual(store[p + "value.bias"]!.value.data, bias)
+                XCTAssertEqual(Array(store[p + "value.bias"]!.value.data), bias)
                 XCTAssertEqual(store[p + "out.weight"]!.value, Tensor(zeros: [c, c, 1, 1]))
                 XCTAssertEqual(store[p + "out.bias"]!.value, Tensor(zeros: [c]))
                 if kind == .acla {
@@ -61,9 +61,9 @@ final class AttentionParameterTests: XCTestCase {
         for f in ["theta", "phi", "g"] {
             let w = (0..<(3 * c)).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
             let b = (0..<3).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
-            XCTAssertEqual(store["attention.1.\(f).weight"]!.value.data, w)
+            XCTAssertEqual(Array(store["attention.1.\(f).weight"]!.value.data), w)
             XCTAssertEqual(store["attention.1.\(f).weight"]!.shape, [3, c, 1, 1])
-            XCTAssertEqual(store["attention.1.\(f).bias"]!.value.data, b)
+            XCTAssertEqual(Array(store["attention.1.\(f).bias"]!.value.data), b)
         }
         XCTAssertEqual(store["attention.1.out.weight"]!.value, Tensor(zeros: [c, 3, 1, 1]))
     }

@@ -151,7 +151,7 @@ enum AttentionTesting {
     static func randomize(_ store: ParameterStore, _ rng: inout RandomGenerator, scale: (String) -> Double = { _ in 0.5 }) throws {
         for name in store.names where name.hasPrefix("attention.") {
             let v = store[name]!
-            try v.assign(randomTensor(v.shape, &rng, scale: scale(name)))
+            try v.assign(randomTensor(v.shape, &rng, scale: try scale(name)))
         }
     }
 

@@ -17,7 +17,7 @@ final class ModelAttentionHookTests: XCTestCase {
         func apply(afterLayer layer: Int, _ x: Variable, context: ForwardContext) throws -> Variable {
             calls.append("apply \(layer)")
             shapes.append(x.shape)
-            return layer == 2 ? x.value.map { $0 + bump }.asVariable : x
+            return layer == 2 ? try x.value.map { $0 + bump }.asVariable : x
         }
         func macs(height: Int, width: Int) -> UInt64 { UInt64(height * width * 1000) }
     }

@@ -41,7 +41,7 @@ final class NpyFileTests: XCTestCase {
             let header = String(decoding: bytes[10..<headerEnd], as: UTF8.self)
             XCTAssertTrue(header.hasPrefix("{'descr': '<f4', 'fortran_order': False, 'shape': \(tuple), }"), header)
             XCTAssertTrue(header.hasSuffix(" \n"), header)
-            XCTAssertEqual(Array(bytes[headerEnd...]), Self.littleEndian(t.data))
+            XCTAssertEqual(Array(bytes[headerEnd...]), Self.littleEndian(Array(t.data)))
         }
     }
 

@@ -12,7 +12,7 @@ func gumbelGate(_ logits: Variable, mode: ForwardContext.Mode, temperature: Doub
                 rng: inout RandomGenerator) throws -> Variable {
     switch mode {
     case .evaluation:
-        return Variable(logits.value.map { $0 > 0 ? 1 : 0 })
+        return Variable(try logits.value.map { $0 > 0 ? 1 : 0 })
     case .soft:
         return try gumbelGate(logits, noise: nil, hard: false, temperature: temperature)
     case .training:

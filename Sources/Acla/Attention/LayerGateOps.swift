@@ -42,10 +42,10 @@ func effectiveMask(_ m: Variable?, layerGates: Variable, sourceLayers: [Int], ke
 func addGated(_ x: Variable, _ o: Variable, layerGates: Variable, index: Int) throws -> Variable {
     try requireSameShape(x, o, "gated attention output")
     let g = layerGates.value.data[index]
-    let z = x.value.zipMap(o.value) { $0 + g * $1 }
+    let z = try x.value.zipMap(o.value) { $0 + g * $1 }
     return Variable.result(z, parents: [x, o, layerGates]) { dz in
         var dg = Tensor(zeros: layerGates.shape)
         dg.data[index] = Float(dz.data.indices.reduce(0.0) { $0 + Double(dz.data[$1] * o.value.data[$1]) })
-        return [dz, dz.map { $0 * g }, dg]
+        return [dz, try dz.map { $0 * g }, dg]
     }
 }

@@ -29,7 +29,7 @@ final class SqueezeExcitation: AttentionModule {
 
     func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
-        let s = sigmoid(try excite(relu(try squeeze(globalAveragePool(x)))))
+        let s = try sigmoid(try excite(relu(try squeeze(globalAveragePool(x)))))
         statistics.hasRun = true
         (statistics.height, statistics.width) = (x.shape[2], x.shape[3])
         statistics.denseMACs = macs(height: x.shape[2], width: x.shape[3])

@@ -9,7 +9,7 @@ extension FloatImage {
     /// An (H, W) or (H, W, C) array as an image; `name` is what errors call it.
     public init(hwcArray array: Tensor, name: String = "array") throws {
         let (height, width, channels) = try Self.hwcSize(array.shape, name: name)
-        self.init(validatedWidth: width, height: height, channels: channels, values: array.data)
+        self.init(validatedWidth: width, height: height, channels: channels, values: Array(array.data))
     }
 
     /// Height, width and channels of an image-shaped array; throws for any other shape.

@@ -92,6 +92,7 @@ public final class Network {
         }
         parameters = store
         attention = try attentionBuilder(config.attention, config.features, config.layers, store, &rng)
+        try store.seal()
     }
 
     public var parameterCount: Int { parameters.parameterCount }

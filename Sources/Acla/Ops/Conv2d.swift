@@ -72,13 +72,3 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, bandFloats: Int) t
         return bias == nil ? [dx, dw] : [dx, dw, db]
     }
 }
-
-func withOptionalBuffer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let a else { return body(nil) }
-    return a.withUnsafeBufferPointer { body($0.baseAddress) }
-}
-
-func withOptionalMutableBuffer<R>(_ t: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
-    guard t != nil else { return body(nil) }
-    return t!.data.withUnsafeMutableBufferPointer { body($0.baseAddress) }
-}

@@ -37,6 +37,9 @@ const char *ak_last_error(void);
 // Whether operations record the autograd tape on this thread (1 = record when inputs want it).
 int ak_grad_enabled(void);
 void ak_set_grad_enabled(int enabled);
+// The Swift Workspace installed on this thread (an unretained object pointer), or NULL.
+void *ak_current_workspace(void);
+void ak_set_current_workspace(void *workspace);
 
 // ---- convolution (conv2d.c): stride 1, zero padding k/2, odd k, NCHW ----
 // Scratch-free API: the kernel allocates its own bounded im2col bands; returns 0 or -1 on
