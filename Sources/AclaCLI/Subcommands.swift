@@ -9,6 +9,7 @@ enum CLISubcommands {
         AttentionStatisticsCommand.self,
         Degrade.self,
         Eval.self,
+        Train.self,
         Threads_.self,
     ]
 }
