@@ -15,9 +15,12 @@ public func acla_model_forward(_ model: OpaquePointer?, _ input: UnsafePointer<F
         guard outputLength == UInt(expected) else {
             throw AclaError.shape("output_len is \(outputLength) floats, the output [\(n), \(size.channels), \(size.height), \(size.width)] needs \(expected)")
         }
-        let count = try CheckedSize.product(shape, what: "model input")
-        let x = try Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: input, count: count)))
-        let y = try network.forward(x, context: ForwardContext(mode: .evaluation))
+        // the caller's input is read in place (a borrowed view, never written)
+        let x = try Tensor.borrowing(input, shape: shape)
+        let box = try modelBox(model)
+        let pass = box.makePass()
+        defer { box.finish(pass) }
+        let y = try network.forward(x, pass: pass)
         guard y.count == expected else { throw AclaError.internal("forward produced \(y.shape), expected \(expected) values") }
         y.data.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { output.update(from: base, count: expected) }

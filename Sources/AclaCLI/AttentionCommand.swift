@@ -34,12 +34,13 @@ struct AttentionStatisticsCommand: ParsableCommand {
                 for i in 0..<t.count { t.data[i] = Float(rng.uniform(0, 255)) }
                 x = t
             }
-            guard let attention = net.attention else {
+            guard net.attention != nil else {
                 print("attention: none (the model has no attention modules)")
                 return
             }
-            if let probe { attention.probe = try parseProbe(probe) }
-            _ = try net.forward(x)
+            let pass = ForwardPass()
+            if let probe { pass.probe = try parseProbe(probe) }
+            _ = try net.forward(x, pass: pass)
             print("input \(x.shape)")
             attentionReport(net).forEach { print($0) }
             if let macs = try net.measuredMACs { print("measured MACs per image (backbone + attention): \(groupedDigits(macs))") }

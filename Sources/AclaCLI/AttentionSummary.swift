@@ -35,7 +35,7 @@ func attentionReport(_ network: Network) -> [String] {
                           s.hasRun ? String(format: "%.1f%%", 100 * s.openKeyFraction) : "-"]))
     }
     let dense = stats.reduce(UInt64(0)) { $0 &+ $1.denseMACs }
-    lines.append("  attention MACs per image: dense \(groupedDigits(dense)), measured \(groupedDigits(attention.measuredMACs))")
+    lines.append("  attention MACs per image: dense \(groupedDigits(dense)), measured \(groupedDigits(stats.reduce(0) { MacCount.saturatingSum($0, $1.measuredMACs) }))")
     if let search = attention.search {
         let alpha = search.alpha.value.data.map { String(format: "%.3f", $0) }.joined(separator: " ")
         let kept = search.derivedPositions.map(String.init).joined(separator: ", ")

@@ -104,15 +104,16 @@ final class AttentionParameterTests: XCTestCase {
     func testStackStateErrors() throws {
         let (stack, _) = try AttentionTesting.makeStack(AttentionConfig(kind: .cla, positions: .list([1, 2])), features: 3, layers: 2)
         let x = Variable(Tensor(zeros: [1, 3, 2, 2]))
-        XCTAssertThrowsError(try stack.apply(afterLayer: 1, x, context: .evaluation)) {
+        XCTAssertThrowsError(try stack.apply(afterLayer: 1, x, pass: .evaluation)) {
             XCTAssertEqual(($0 as? AclaError)?.status, .state)
         }
-        stack.begin(context: .evaluation)
-        XCTAssertThrowsError(try stack.apply(afterLayer: 2, x, context: .evaluation)) {
+        let pass = ForwardPass()
+        try stack.begin(pass: pass)
+        XCTAssertThrowsError(try stack.apply(afterLayer: 2, x, pass: pass)) {
             XCTAssertEqual(($0 as? AclaError)?.status, .state)
         }
-        stack.begin(context: .evaluation)
-        XCTAssertThrowsError(try stack.apply(afterLayer: 1, Variable(Tensor(zeros: [1, 5, 2, 2])), context: .evaluation)) {
+        try stack.begin(pass: pass)
+        XCTAssertThrowsError(try stack.apply(afterLayer: 1, Variable(Tensor(zeros: [1, 5, 2, 2])), pass: pass)) {
             XCTAssertEqual(($0 as? AclaError)?.status, .shape)
         }
     }

@@ -8,7 +8,7 @@ import Foundation
 /// - soft: no noise, `m = u`.
 /// Noise `g = -log(-log(U + 1e-8) + 1e-8)`: for each element in memory order, U1 then U2 are
 /// drawn from `rng`, so a seed reproduces a training run.
-func gumbelGate(_ logits: Variable, mode: ForwardContext.Mode, temperature: Double,
+func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
                 rng: inout RandomGenerator) throws -> Variable {
     switch mode {
     case .evaluation:

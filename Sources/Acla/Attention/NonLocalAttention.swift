@@ -12,7 +12,7 @@ final class NonLocalAttention: AttentionModule {
     let phi: Conv2dLayer
     let g: Conv2dLayer
     let out: Conv2dLayer
-    private(set) var statistics: AttentionModuleStatistics
+    let kind: AttentionConfig.Kind
     /// Keys per source the probe reports (the paper's Figure 2 shows the top 16 of CLNL).
     static let probeKeys = 16
 
@@ -27,7 +27,22 @@ final class NonLocalAttention: AttentionModule {
         phi = try Conv2dLayer(name + ".phi", in: c, out: inner, kernel: 1, store: store, rng: &rng)
         g = try Conv2dLayer(name + ".g", in: c, out: inner, kernel: 1, store: store, rng: &rng)
         out = try Conv2dLayer(name + ".out", weight: Tensor(zeros: [c, inner, 1, 1]), bias: Tensor(zeros: [c]), store: store)
-        statistics = AttentionModuleStatistics(position: position, kind: kind, sourceLayers: sourceLayers, keys: 0)
+        self.kind = kind
+    }
+
+    static func registration(kind: AttentionConfig.Kind) -> AttentionKinds.Kind {
+        AttentionKinds.Kind(
+            readsEarlierLayers: kind == .clnl, searchable: false, minimumChannels: 2,
+            parameterCount: { _, c, _ in parameterCount(channels: c) },
+            widestMapChannels: { _, c, _ in c },
+            build: { site, store, rng in
+                try NonLocalAttention(kind: kind, position: site.position, sourceLayers: site.sourceLayers,
+                                      channels: site.channels, store: store, rng: &rng)
+            })
+    }
+
+    var blankStatistics: AttentionModuleStatistics {
+        AttentionModuleStatistics(position: position, kind: kind, sourceLayers: sourceLayers, keys: 0)
     }
 
     /// What `init` registers: theta, phi and g (C -> C/2) and out (C/2 -> C), each with a bias.
@@ -36,7 +51,8 @@ final class NonLocalAttention: AttentionModule {
         return 3 * inner * (c + 1) + c * (inner + 1)
     }
 
-    func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
+    func forward(_ x: Variable, sources: [Variable], pass: ForwardPass,
+                 record: inout AttentionModuleStatistics) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
         let (h, w) = (x.shape[2], x.shape[3])
         try requireAttentionMatrix(pixels: h * w, sources: sources.count, limit: pass.memoryLimitBytes)
@@ -48,15 +64,14 @@ final class NonLocalAttention: AttentionModule {
         }
         let y = try nonLocalAggregate(queries, keys: phis, values: gs)
         let z = try add(x, try out(y))
-        statistics.hasRun = true
-        (statistics.height, statistics.width) = (h, w)
-        statistics.denseMACs = macs(height: h, width: w)
-        statistics.openKeyFraction = 1
-        statistics.gatheredKeys = Int64(x.shape[0]) * Int64(h * w) * Int64(h * w * sources.count)
-        statistics.measuredMACs = macs(height: h, width: w)
-        statistics.probe = []
+        record.hasRun = true
+        (record.height, record.width, record.batch) = (h, w, x.shape[0])
+        record.denseMACs = try macs(height: h, width: w)
+        record.openKeyFraction = 1
+        record.gatheredKeys = Int64(x.shape[0]) * Int64(h * w) * Int64(h * w * sources.count)
+        record.measuredMACs = record.denseMACs
         if let p = pass.probe, p.y >= 0, p.y < h, p.x >= 0, p.x < w {
-            statistics.probe = try probe(p, width: w, queries: queries.value, keys: phis.map(\.value))
+            record.probe = try probe(p, width: w, queries: queries.value, keys: phis.map(\.value))
         }
         return z
     }
@@ -69,7 +84,7 @@ final class NonLocalAttention: AttentionModule {
         let (bytes, o3) = entries.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
         guard !o1, !o2, !o3, bytes <= limit, keys <= Int(Int32.max) else {
             let size = o1 || o2 || o3 ? "more than \(Int.max)" : "\(bytes)"
-            throw AclaError.outOfMemory("\(statistics.kind.rawValue) attention at layer \(position) needs a \(pixels) x \(pixels * sources) attention matrix (\(size) bytes), over the limit of \(limit) bytes; use smaller inputs (tiles) or raise the limit")
+            throw AclaError.outOfMemory("\(kind.rawValue) attention at layer \(position) needs a \(pixels) x \(pixels * sources) attention matrix (\(size) bytes), over the limit of \(limit) bytes; use smaller inputs (tiles) or raise the limit")
         }
     }
 
@@ -99,10 +114,10 @@ final class NonLocalAttention: AttentionModule {
 
     /// theta N C C' + r (phi, g) 2 N C C' + out N C' C + r (affinities, aggregation) 2 N N C'
     /// (section 6: NL 2NC^2 + N^2 C, CLNL NC^2/2 + rNC^2 + NC^2/2 + rN^2 C for even C).
-    func macs(height: Int, width: Int) -> UInt64 {
+    func macs(height: Int, width: Int) throws -> UInt64 {
         guard height > 0, width > 0 else { return 0 }
         let (n, c, ci, r) = (height * width, channels, inner, sourceLayers.count)
-        return SaturatingMACs.sum(SaturatingMACs.product(2, n, c, ci), SaturatingMACs.product(2, r, n, c, ci), SaturatingMACs.product(2, r, n, n, ci))
+        return try MacCount.sum([MacCount.product(2, n, c, ci), MacCount.product(2, r, n, c, ci), MacCount.product(2, r, n, n, ci)])
     }
 }
 

@@ -89,25 +89,3 @@ public enum AllocationCounter {
     /// (allocations, bytes) since the process started.
     public static var snapshot: (allocations: Int, bytes: Int) { lock.locked { (allocations, allocatedBytes) } }
 }
-
-/// A pthread mutex (Foundation's locks are kept out of the core: see the closing notes on
-/// `-z defs`).
-final class Mutex {
-    private let m: UnsafeMutablePointer<pthread_mutex_t>
-
-    init() {
-        m = .allocate(capacity: 1)
-        pthread_mutex_init(m, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(m)
-        m.deallocate()
-    }
-
-    func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(m)
-        defer { pthread_mutex_unlock(m) }
-        return try body()
-    }
-}

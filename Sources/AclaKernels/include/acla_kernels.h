@@ -23,17 +23,7 @@ void ak_sgemm_serial(int transa, int transb, int m, int n, int k, float alpha,
                      const float *a, int lda, const float *b, int ldb,
                      float beta, float *c, int ldc);
 
-// ---- version and status text (static_strings.c) ----
-int ak_version_major(void);
-int ak_version_minor(void);
-int ak_version_patch(void);
-const char *ak_version_string(void);
-const char *ak_status_string(int status);
-
 // ---- thread-local state (thread_state.c) ----
-// Last error message of the calling thread (copied; valid until the next set on this thread).
-void ak_set_last_error(const char *message);
-const char *ak_last_error(void);
 // Whether operations record the autograd tape on this thread (1 = record when inputs want it).
 int ak_grad_enabled(void);
 void ak_set_grad_enabled(int enabled);
