@@ -59,7 +59,7 @@ final class TrainingGradientTests: XCTestCase {
                                                            layerGatesOpen: false, soft: true)
         let (loss, _) = try trainer.adapter.lossAndGradients(input: inputScaled, target: target, loss: .mse, costLambda: nil, pass: settings)
         let gradients = trainer.adapter.gradients()
-        let layout = trainer.adapter.layout
+        let entries = trainer.adapter.entries
 
         var params: [String: (shape: [Int], values: [Double])] = [:]
         for (name, v) in network.parameters.parameters { params[name] = (v.shape, v.value.data.map(Double.init)) }
@@ -77,7 +77,7 @@ final class TrainingGradientTests: XCTestCase {
         XCTAssertEqual(loss, referenceLoss(params), accuracy: 1e-4 * referenceLoss(params), "forward loss")
         // a few entries of every trainable tensor
         var checked = 0, worst = 0.0, worstName = ""
-        for e in layout.entries where e.trainable {
+        for e in entries where e.trainable {
             for k in Set((0..<3).map { _ in rng.index(below: e.count) }) {
                 let v = params[e.name]!.values[k]
                 let eps = 1e-4 * max(1, abs(v))
@@ -94,8 +94,8 @@ final class TrainingGradientTests: XCTestCase {
         XCTAssertGreaterThan(checked, 60)
         XCTAssertLessThan(worst, 2e-2, "worst relative gradient error at \(worstName) \(TestSeed.note)")
         // MeanShift is frozen: its entries are not trainable and the optimiser does not own them
-        XCTAssertFalse(layout.entries.first { $0.name == "sub_mean.weight" }!.trainable)
-        XCTAssertFalse(trainer.weights.ranges.contains { $0.contains(layout.entries.first { $0.name == "add_mean.bias" }!.offset) })
+        XCTAssertFalse(entries.first { $0.name == "sub_mean.weight" }!.trainable)
+        XCTAssertFalse(trainer.weights.ranges.contains { $0.contains(entries.first { $0.name == "add_mean.bias" }!.offset) })
     }
 }
 

@@ -141,7 +141,7 @@ final class TrainingTrainerTests: XCTestCase {
         try TrainingRun(trainer: trainer, training: train, validationImages: nil, settings: s).run()
         let model = try Trainer.loadModel(path: folder + "/a.safetensors")
         XCTAssertEqual(model.config, Self.tinyACLA)
-        XCTAssertEqual(NetworkTrainingAdapter(model).values(), trainer.adapter.values())
+        XCTAssertEqual(try NetworkTrainingAdapter(model).values(), trainer.adapter.values())
         var other = Self.tinyACLA
         other.features = 6
         let wrong = try Trainer(network: try Network(config: other), options: TrainerOptions())

@@ -37,9 +37,9 @@ public final class Trainer {
         }
         self.network = network
         self.options = options
-        adapter = NetworkTrainingAdapter(network)
-        weights = try Adam(settings: options.optimizer, ranges: adapter.layout.trainableRanges([.backbone, .attention]))
-        alphaOptimizer = isSupernet ? try Adam(settings: options.alphaOptimizer, ranges: adapter.layout.trainableRanges([.search])) : nil
+        adapter = try NetworkTrainingAdapter(network)
+        weights = try Adam(settings: options.optimizer, ranges: adapter.trainableRanges([.backbone, .attention]))
+        alphaOptimizer = isSupernet ? try Adam(settings: options.alphaOptimizer, ranges: adapter.trainableRanges([.search])) : nil
     }
 
     public var isSearch: Bool { alphaOptimizer != nil }
@@ -111,9 +111,8 @@ public final class Trainer {
         guard reconstruction.isFinite, total.isFinite else {
             throw AclaError.state("\(what): the loss is not finite (\(total)); parameters unchanged (lower the learning rate or set clip_grad_norm)")
         }
-        var gradients = adapter.gradients()
-        var values = adapter.values()
-        let norm = try gradients.withUnsafeMutableBufferPointer { g -> Double in
+        let arena = adapter.arena
+        let norm = try arena.withGradients { g -> Double in
             let norm = GradientClipping.globalNorm(UnsafeBufferPointer(g), ranges: optimizer.ranges)
             guard norm.isFinite else {
                 throw AclaError.state("\(what): the gradients are not finite; parameters unchanged (lower the learning rate or set clip_grad_norm)")
@@ -121,16 +120,9 @@ public final class Trainer {
             if let maxNorm = options.clipGradNorm { try GradientClipping.clip(g, ranges: optimizer.ranges, maxNorm: maxNorm) }
             return norm
         }
-        // Adam on copies: nothing is written to the model or the optimiser unless every step succeeds
-        let saved = (optimizer.step, optimizer.expAvg, optimizer.expAvgSq)
-        do {
-            try values.withUnsafeMutableBufferPointer { v in
-                try gradients.withUnsafeBufferPointer { g in try optimizer.update(values: v, gradients: g, learningRate: learningRate) }
-            }
-            try adapter.setValues(values)
-        } catch {
-            try? optimizer.restore(step: saved.0, expAvg: saved.1, expAvgSq: saved.2)
-            throw error
+        // in place: Adam checks everything before it writes, so a throw here changes nothing
+        try arena.withValues { v in
+            try arena.withGradients { g in try optimizer.update(values: v, gradients: UnsafeBufferPointer(g), learningRate: learningRate) }
         }
         return StepResult(loss: reconstruction, totalLoss: total, learningRate: learningRate, gradientNorm: norm)
     }

@@ -19,7 +19,7 @@ extension Trainer {
     public func save(to path: String, run: JSONObject = JSONObject()) throws {
         var tensors: [(name: String, tensor: Tensor)] = []
         let values = adapter.values()
-        for e in adapter.layout.entries {
+        for e in adapter.entries {
             tensors.append((e.name, try Tensor(shape: e.shape, data: Array(values[e.range]))))
         }
         func moments(_ prefix: String, _ adam: Adam) throws {
@@ -75,8 +75,8 @@ extension Trainer {
         let (savedStep, savedAlphaStep) = (try integer("step"), try integer("alpha_step"))
         let (adamStep, alphaAdamStep) = (try integer("adam_step"), try integer("alpha_adam_step"))
         // weights, strictly by name and shape
-        var values = [Float](repeating: 0, count: adapter.layout.count)
-        for e in adapter.layout.entries {
+        var values = [Float](repeating: 0, count: adapter.arena.count)
+        for e in adapter.entries {
             guard let entry = reader.entry(named: e.name) else { throw AclaError.format("\(file) lacks parameter \"\(e.name)\"") }
             guard entry.shape == e.shape else {
                 throw AclaError.format("\(file): parameter \"\(e.name)\" has shape \(entry.shape), the model \(e.shape)")
@@ -128,9 +128,9 @@ extension Trainer {
             if options.contains(.ignoreTail), entry.name.hasPrefix("tail.") { continue }
             throw AclaError.format("checkpoint '\(path)' holds \"\(entry.name)\", not a parameter of this model")
         }
-        let adapter = NetworkTrainingAdapter(network)
+        let adapter = try NetworkTrainingAdapter(network)
         var values = adapter.values()
-        for e in adapter.layout.entries {
+        for e in adapter.entries {
             guard let entry = reader.entry(named: e.name) else {
                 if options.contains(.keepMissingAttention), e.group == .attention || e.group == .search { continue }
                 if options.contains(.ignoreTail), e.name.hasPrefix("tail.") { continue }
