@@ -10,6 +10,7 @@ enum CLISubcommands {
         Degrade.self,
         Eval.self,
         Train.self,
+        Search.self,
         Threads_.self,
     ]
 }

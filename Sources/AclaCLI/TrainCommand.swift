@@ -21,6 +21,7 @@ struct Train: ParsableCommand {
     @Flag(help: "With --init: load tail tensors only where they fit.") var ignoreTail = false
     @Option(help: "Best-validation model path (default: <out>.best.safetensors).") var best: String?
     @Option(help: "JSON-lines log file (appended).") var log: String?
+    @Option(help: "Also write the final weights as a plain model checkpoint here.") var export: String?
     @Option(name: .customLong("save-every"), help: "Write the checkpoint every N steps.") var saveEvery: Int64 = 1000
     @Option(name: .customLong("val-every"), help: "Validate every N steps.") var valEvery: Int64 = 1000
     @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int64 = 100
@@ -44,14 +45,15 @@ struct Train: ParsableCommand {
             if let resume {
                 try run.resume(from: resume)
                 guard trainer.options == options else {
-                    throw AclaError.invalidArgument("--resume: the checkpoint's trainer options \(trainer.options.json) differ from this command line's \(options.json); resume with the original options")
+                    throw AclaError.invalidArgument("--resume: the checkpoint's trainer options differ from this command line's (\(TrainerOptionsDiff.describe(trainer.options, options))); resume with the original options")
                 }
             }
-            try execute(run, label: "train")
+            try runWithProgress(run, quiet: quiet, logEvery: logEvery, label: "train")
             if let v = run.lastValidationPSNR {
                 print("step \(trainer.step): validation \(String(format: "%.4f", v)) dB (best \(String(format: "%.4f", run.bestPSNR)) dB at step \(run.bestStep), \(run.settings.resolvedBestPath))")
             }
-            print("wrote \(out) (step \(trainer.step))")
+            if let export { try trainer.network.save(to: export) }
+            print("wrote \(out) (step \(trainer.step))\(export.map { " and \($0)" } ?? "")")
         }
     }
 
@@ -68,20 +70,5 @@ struct Train: ParsableCommand {
         s.logEvery = logEvery
         s.logPath = log
         return s
-    }
-
-    func execute(_ run: TrainingRun, label: String) throws {
-        let printer = TrainProgressPrinter(quiet: quiet, logEvery: logEvery, label: label)
-        Interrupt.install()
-        do {
-            try run.run { p in
-                printer.report(p)
-                return Interrupt.requested == 0
-            }
-        } catch let e as AclaError where e.status == .cancelled {
-            printer.finish()
-            FileHandle.standardError.write(Data("acla: interrupted: \(e.message)\n".utf8))
-            throw ExitCode(130)
-        }
     }
 }

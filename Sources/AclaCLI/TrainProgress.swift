@@ -1,4 +1,5 @@
 import Acla
+import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -48,5 +49,22 @@ struct TrainProgressPrinter {
         if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
         if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
         return "\(s)s"
+    }
+}
+
+/// Runs the loop with the progress line and Ctrl-C handling; an interrupt exits with status 130
+/// after the checkpoint is saved.
+func runWithProgress(_ run: TrainingRun, quiet: Bool, logEvery: Int64, label: String) throws {
+    let printer = TrainProgressPrinter(quiet: quiet, logEvery: logEvery, label: label)
+    Interrupt.install()
+    do {
+        try run.run { p in
+            printer.report(p)
+            return Interrupt.requested == 0
+        }
+    } catch let e as AclaError where e.status == .cancelled {
+        printer.finish()
+        FileHandle.standardError.write(Data("acla: interrupted: \(e.message)\n".utf8))
+        throw ExitCode(130)
     }
 }

@@ -14,6 +14,8 @@ public final class TrainingRun {
         public var checkpointPath: String
         /// The best validation model (plain model checkpoint); nil: `<checkpoint stem>.best.safetensors`.
         public var bestPath: String?
+        /// Keep the best-validation model (off for the search, whose supernet is not the product).
+        public var keepBest = true
         public var saveEvery: Int64 = 1000
         public var validateEvery: Int64 = 1000
         public var logPath: String?
@@ -120,7 +122,7 @@ public final class TrainingRun {
                 validated = true
                 if r.meanPSNR > bestPSNR {
                     (bestPSNR, bestStep) = (r.meanPSNR, step)
-                    try trainer.network.save(to: settings.resolvedBestPath)
+                    if settings.keepBest { try trainer.network.save(to: settings.resolvedBestPath) }
                 }
                 try log?.append(JSONObject([("step", .integer(Int(step))), ("loss", .number(result.loss)),
                                             ("lr", .number(result.learningRate)), ("val_psnr", .number(r.meanPSNR)),
