@@ -45,20 +45,15 @@ struct Search: ParsableCommand {
                                                          keepSchedules: dataOptions.schedule != nil || dataOptions.options != nil)
             if dataOptions.options == nil, let lr = dataOptions.lr { options.alphaOptimizer.learningRate = lr }
             let trainer = try Trainer(network: try Network(config: cfg), options: options)
-            let (train, val) = try dataOptions.images(for: cfg)
             let supernetPath = checkpoint ?? (out.lowercased().hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".supernet.safetensors"
-            var s = TrainingRun.Settings(checkpointPath: supernetPath)
-            s.steps = steps
-            s.patchSize = dataOptions.patch
-            s.batchSize = dataOptions.batch
-            s.augment = !dataOptions.noAugment
-            s.degradation = try dataOptions.degradation
-            s.keepBest = false
-            (s.saveEvery, s.validateEvery, s.logEvery, s.logPath) = (saveEvery, valEvery, logEvery, log)
-            let run = try TrainingRun(trainer: trainer, training: train, validationImages: val, settings: s,
-                                      validationCrop: dataOptions.valCrop)
-            if let resume {
-                try run.resume(from: resume)
+            var request = try dataOptions.request(checkpoint: supernetPath, steps: steps)
+            request.settings.keepBest = false
+            (request.settings.saveEvery, request.settings.validateEvery) = (saveEvery, valEvery)
+            (request.settings.logEvery, request.settings.logPath) = (logEvery, log)
+            request.resume = resume
+            let (run, notes) = try request.makeRun(trainer: trainer)
+            for n in notes { ImageCommandSupport.note(n) }
+            if resume != nil {
                 guard trainer.options == options else {
                     throw AclaError.invalidArgument("--resume: the checkpoint's options differ from this command line's (\(TrainerOptionsDiff.describe(trainer.options, options)))")
                 }

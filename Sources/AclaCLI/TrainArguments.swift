@@ -89,29 +89,23 @@ struct TrainDataArguments: ParsableArguments {
         }
     }
 
-    /// Training and validation images for a model (the holdout split is by name order).
-    func images(for config: ModelConfig) throws -> (train: TrainingImages, val: TrainingImages?) {
+    /// The run request of these data options for a checkpoint path and step count (intervals
+    /// and logging are the command's).
+    func request(checkpoint: String, steps: Int64) throws -> TrainingRunRequest {
         if let threads { try Acla.Threads.set(threads) }
         guard dataMemory >= 1, dataMemory <= (1 << 40) else { throw AclaError.invalidArgument("--data-memory must be within 1...\(1 << 40) MiB") }
-        let d = try degradation
-        var paths = try TrainingImages.imagePaths(data)
-        var valPaths = try val.map { try TrainingImages.imagePaths($0) }
-        if let n = valHoldout {
-            guard val == nil else { throw AclaError.invalidArgument("--val and --val-holdout exclude each other") }
-            guard n >= 1, n < paths.count else {
-                throw AclaError.invalidArgument("--val-holdout must be within 1...\(paths.count - 1) (the folder holds \(paths.count) images), got \(n)")
-            }
-            valPaths = Array(paths.suffix(n))
-            paths.removeLast(n)
-        }
-        let limit = dataMemory << 20
-        let train = try TrainingImages.load(paths: paths, config: config, degradation: d, minInputSide: patch, memoryLimitBytes: limit)
-        for n in train.notes { ImageCommandSupport.note(n) }
-        let v = try valPaths.map {
-            try TrainingImages.load(paths: $0, config: config, degradation: d, minInputSide: patch, memoryLimitBytes: limit)
-        }
-        for n in v?.notes ?? [] { ImageCommandSupport.note("validation: " + n) }
-        return (train, v)
+        var s = TrainingRun.Settings(checkpointPath: checkpoint)
+        s.steps = steps
+        s.patchSize = patch
+        s.batchSize = batch
+        s.augment = !noAugment
+        s.degradation = try degradation
+        var r = TrainingRunRequest(data: data, settings: s)
+        r.val = val
+        r.valHoldout = valHoldout
+        r.valCrop = valCrop
+        r.dataMemoryBytes = dataMemory << 20
+        return r
     }
 }
 

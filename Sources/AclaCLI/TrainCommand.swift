@@ -39,11 +39,14 @@ struct Train: ParsableCommand {
             } ?? Network(config: cfg)
             let options = try dataOptions.trainerOptions(steps: steps)
             let trainer = try Trainer(network: network, options: options)
-            let (train, val) = try dataOptions.images(for: cfg)
-            let run = try TrainingRun(trainer: trainer, training: train, validationImages: val,
-                                      settings: try runSettings(), validationCrop: dataOptions.valCrop)
-            if let resume {
-                try run.resume(from: resume)
+            var request = try dataOptions.request(checkpoint: out, steps: steps)
+            request.settings.bestPath = best
+            (request.settings.saveEvery, request.settings.validateEvery) = (saveEvery, valEvery)
+            (request.settings.logEvery, request.settings.logPath) = (logEvery, log)
+            request.resume = resume
+            let (run, notes) = try request.makeRun(trainer: trainer)
+            for n in notes { ImageCommandSupport.note(n) }
+            if resume != nil {
                 guard trainer.options == options else {
                     throw AclaError.invalidArgument("--resume: the checkpoint's trainer options differ from this command line's (\(TrainerOptionsDiff.describe(trainer.options, options))); resume with the original options")
                 }
@@ -57,18 +60,4 @@ struct Train: ParsableCommand {
         }
     }
 
-    func runSettings() throws -> TrainingRun.Settings {
-        var s = TrainingRun.Settings(checkpointPath: out)
-        s.steps = steps
-        s.patchSize = dataOptions.patch
-        s.batchSize = dataOptions.batch
-        s.augment = !dataOptions.noAugment
-        s.degradation = try dataOptions.degradation
-        s.bestPath = best
-        s.saveEvery = saveEvery
-        s.validateEvery = valEvery
-        s.logEvery = logEvery
-        s.logPath = log
-        return s
-    }
 }

@@ -51,6 +51,7 @@ public final class TrainingRun {
     public private(set) var bestPSNR: Double = -.infinity
     public private(set) var bestStep: Int64 = 0
     public private(set) var lastValidationPSNR: Double?
+    public private(set) var lastValidationSSIM: Double?
 
     public init(trainer: Trainer, training: TrainingImages, validationImages: TrainingImages?, settings: Settings,
                 validationCrop: Int = 0) throws {
@@ -118,7 +119,7 @@ public final class TrainingRun {
             var validated = false
             if let validation, step % settings.validateEvery == 0 || step == settings.steps {
                 let r = try validation.evaluate { try trainer.evaluate($0) }
-                lastValidationPSNR = r.meanPSNR
+                (lastValidationPSNR, lastValidationSSIM) = (r.meanPSNR, r.meanSSIM)
                 validated = true
                 if r.meanPSNR > bestPSNR {
                     (bestPSNR, bestStep) = (r.meanPSNR, step)
