@@ -58,7 +58,7 @@ func runWithProgress(_ run: TrainingRun, quiet: Bool, logEvery: Int64, label: St
     let printer = TrainProgressPrinter(quiet: quiet, logEvery: logEvery, label: label)
     Interrupt.install()
     do {
-        try run.run { p in
+        try run.run(interrupt: { Interrupt.requested != 0 }) { p in
             printer.report(p)
             return Interrupt.requested == 0
         }

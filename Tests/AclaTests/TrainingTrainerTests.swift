@@ -155,6 +155,31 @@ final class TrainingTrainerTests: XCTestCase {
         NumericCheck.assertThrows(.io) { try trainer.resume(from: self.folder + "/missing.safetensors") }
     }
 
+    /// An interrupt inside a step leaves that step undone and saves the checkpoint of the last one.
+    func testAnInterruptInsideAStepSavesTheLastCompleteStep() throws {
+        let train = try images(2, salt: 407, config: Self.tinyACLA)
+        var s = TrainingRun.Settings(checkpointPath: folder + "/i.safetensors")
+        (s.steps, s.patchSize, s.batchSize) = (10, 8, 2)
+        let trainer = try Trainer(network: try Network(config: Self.tinyACLA), options: TrainerOptions())
+        let run = try TrainingRun(trainer: trainer, training: train, validationImages: nil, settings: s)
+        var checks = 0, afterTwo: [Float] = []
+        NumericCheck.assertThrows(.cancelled) {
+            try run.run(interrupt: {
+                checks += 1
+                return checks > 7   // 3 checks per pass (2 blocks + 1): inside step 3
+            }) { p in
+                if p.step == 2 { afterTwo = trainer.adapter.values() }
+                return true
+            }
+        }
+        XCTAssertEqual(trainer.step, 2)
+        XCTAssertEqual(trainer.adapter.values(), afterTwo, "the interrupted step changed nothing")
+        let resumed = try Trainer(network: try Network(config: Self.tinyACLA), options: TrainerOptions())
+        try resumed.resume(from: folder + "/i.safetensors")
+        XCTAssertEqual(resumed.step, 2)
+        XCTAssertEqual(resumed.adapter.values(), afterTwo)
+    }
+
     /// The same step on 1 and 2 threads: same Gumbel noise and batches, so the same result.
     func testStepsDoNotDependOnTheThreadCount() throws {
         let train = try images(2, salt: 406, config: Self.tinyACLA)

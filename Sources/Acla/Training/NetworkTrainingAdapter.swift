@@ -6,6 +6,9 @@ final class NetworkTrainingAdapter {
     let network: Network
     let arena: ParameterArena
     let workspace = Workspace()
+    /// Checked between the layers of every training forward pass: true stops the step (nothing
+    /// changes) with `AclaError.cancelled`, so an interrupt need not wait for a long step.
+    var shouldCancel: (() -> Bool)?
 
     init(_ network: Network) throws {
         guard let arena = network.parameters.arena else {
@@ -67,6 +70,7 @@ final class NetworkTrainingAdapter {
                                layerTemperature: settings.layerTemperature, layerGatesOpen: settings.layerGatesOpen)
         pass.rng = RandomGenerator(state: settings.gumbelState)
         pass.workspace = workspace
+        pass.shouldCancel = shouldCancel
         return try Workspace.using(workspace) {
             let prediction = try network.forward(Variable(input), pass: pass)
             let targetVariable = Variable(target)

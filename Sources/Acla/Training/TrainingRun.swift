@@ -104,16 +104,29 @@ public final class TrainingRun {
 
     /// Runs steps `trainer.step + 1 ... settings.steps`. `progress` is called after every step;
     /// returning false stops the run: the checkpoint is saved, then `AclaError.cancelled` is thrown.
-    public func run(progress: (Progress) -> Bool = { _ in true }) throws {
+    /// `interrupt` (checked between layers) stops even inside a step, which then changes nothing;
+    /// the checkpoint holds the last complete step (in a search, an alpha step always completes its weight step).
+    public func run(interrupt: (() -> Bool)? = nil, progress: (Progress) -> Bool = { _ in true }) throws {
         let log = try settings.logPath.map { try JSONLinesLog(path: $0) }
         let start = monotonicSeconds(), firstStep = trainer.step
+        trainer.adapter.shouldCancel = interrupt
+        defer { trainer.adapter.shouldCancel = nil }
         while trainer.step < settings.steps {
-            let batch = try sampler.batch(trainer.step)
-            let result = try trainer.step(input: batch.input, target: batch.target)
+            let result: Trainer.StepResult
             var alphaLoss: Double?
-            if let alphaSampler, trainer.options.searchStage(step: trainer.step - 1) == 2 {
-                let b = try alphaSampler.batch(trainer.alphaStep, purpose: .alphaPatch)
-                alphaLoss = try trainer.alphaStep(input: b.input, target: b.target).totalLoss
+            do {
+                let batch = try sampler.batch(trainer.step)
+                result = try trainer.step(input: batch.input, target: batch.target)
+                if let alphaSampler, trainer.options.searchStage(step: trainer.step - 1) == 2 {
+                    // a weight step and its alpha step go together: the alpha step is not interrupted
+                    trainer.adapter.shouldCancel = nil
+                    defer { trainer.adapter.shouldCancel = interrupt }
+                    let b = try alphaSampler.batch(trainer.alphaStep, purpose: .alphaPatch)
+                    alphaLoss = try trainer.alphaStep(input: b.input, target: b.target).totalLoss
+                }
+            } catch let e as AclaError where e.status == .cancelled {
+                try saveCheckpoint()
+                throw AclaError.cancelled("training interrupted during step \(trainer.step + 1); checkpoint of step \(trainer.step) saved to '\(settings.checkpointPath)'")
             }
             let step = trainer.step
             var validated = false
