@@ -30,11 +30,8 @@ public final class Trainer {
     }
 
     public init(network: Network, options: TrainerOptions) throws {
-        try options.validate()
+        try Self.check(options, for: network)
         let isSupernet = network.attention?.search != nil
-        if options.costLambda > 0, !isSupernet {
-            throw AclaError.invalidArgument("trainer options: \"cost_lambda\" applies to a search supernet (attention positions \"all\") only, got \(options.costLambda) for a model without one")
-        }
         self.network = network
         self.options = options
         adapter = try NetworkTrainingAdapter(network)
@@ -43,6 +40,14 @@ public final class Trainer {
     }
 
     public var isSearch: Bool { alphaOptimizer != nil }
+
+    /// Options valid in themselves and for this model.
+    static func check(_ options: TrainerOptions, for network: Network) throws {
+        try options.validate()
+        if options.costLambda > 0, network.attention?.search == nil {
+            throw AclaError.invalidArgument("trainer options: \"cost_lambda\" applies to a search supernet (attention positions \"all\") only, got \(options.costLambda) for a model without one")
+        }
+    }
 
     /// The learning rate the next weight step uses.
     public var learningRate: Double { options.schedule.rate(base: options.optimizer.learningRate, step: step) }

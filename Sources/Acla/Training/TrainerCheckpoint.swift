@@ -98,8 +98,7 @@ extension Trainer {
         }
         let weightMoments = try moments("train.adam.", weights)
         let alphaMoments = try alphaOptimizer.map { try moments("train.alpha_adam.", $0) }
-        let trainer = try Trainer(network: network, options: fileOptions)   // validates the options for this model
-        _ = trainer
+        try Trainer.check(fileOptions, for: network)
         guard case .object(let run)? = state["run"] ?? .object(JSONObject()) else { throw AclaError.format("\(file): \"run\" is not an object") }
         // everything read and checked: apply
         try adapter.setValues(values)
