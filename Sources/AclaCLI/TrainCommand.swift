@@ -46,6 +46,10 @@ struct Train: ParsableCommand {
             request.resume = resume
             let (run, notes) = try request.makeRun(trainer: trainer)
             for n in notes { ImageCommandSupport.note(n) }
+            if !quiet, let v = run.validation, let b = try v.baseline() {
+                let what = cfg.task == .sr ? "bicubic" : "the input"
+                ImageCommandSupport.note("validation: \(v.items.count) image(s); \(what) scores \(ImageCommandSupport.format(b.meanPSNR)) dB")
+            }
             if resume != nil {
                 guard trainer.options == options else {
                     throw AclaError.invalidArgument("--resume: the checkpoint's trainer options differ from this command line's (\(TrainerOptionsDiff.describe(trainer.options, options))); resume with the original options")

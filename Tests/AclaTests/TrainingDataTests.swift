@@ -175,5 +175,9 @@ final class TrainingDataTests: XCTestCase {
         XCTAssertEqual(off.meanPSNR, want, accuracy: 1e-12)
         XCTAssertLessThan(want, 60)
         XCTAssertLessThan(off.meanSSIM, 1)
+        // the bicubic baseline is the MATLAB upscale of the (8-bit) input
+        let bicubic = try BicubicResize.resize(Image8(tensor: val.items[0].input), scale: 2)
+        XCTAssertEqual(try val.baseline()?.meanPSNR ?? 0,
+                       try ImageMetrics.psnr(bicubic, val.items[0].reference, border: 2, channels: .y), accuracy: 1e-12)
     }
 }

@@ -64,6 +64,20 @@ public final class ValidationSet {
         shave = config.task == .sr ? s : 0
     }
 
+    /// The trivial restoration's score, for scale: bicubic upsampling of the input (sr, 8-bit,
+    /// MATLAB's kernel), or the input itself (denoise, jpeg); nil for demosaic (whose input has
+    /// zeros where colours are missing).
+    public func baseline() throws -> Result? {
+        switch config.task {
+        case .demosaic: return nil
+        case .sr:
+            return try evaluate { x in
+                try BicubicResize.resize(Image8(tensor: x), scale: Double(config.scale)).toTensor()
+            }
+        case .denoise, .jpeg: return try evaluate { $0 }
+        }
+    }
+
     /// Scores `restore` (the network in evaluation mode) on every image.
     public func evaluate(_ restore: (Tensor) throws -> Tensor) throws -> Result {
         var scores: [Score] = []
