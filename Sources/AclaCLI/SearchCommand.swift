@@ -1,6 +1,6 @@
 import Acla
 import ArgumentParser
-import Foundation
+import Glibc
 
 /// `acla search`: the insert-position search on a supernet config (attention positions "all"),
 /// then the derived architecture written as a normal checkpoint and a report.

@@ -1,6 +1,6 @@
 import Acla
 import ArgumentParser
-import Foundation
+import Glibc
 
 /// `acla train`: trains a model on a folder of images with checkpoints that resume bit for bit.
 struct Train: ParsableCommand {
@@ -57,7 +57,7 @@ struct Train: ParsableCommand {
             }
             try runWithProgress(run, quiet: quiet, logEvery: logEvery, label: "train")
             if let v = run.lastValidationPSNR {
-                print("step \(trainer.step): validation \(String(format: "%.4f", v)) dB (best \(String(format: "%.4f", run.bestPSNR)) dB at step \(run.bestStep), \(run.settings.resolvedBestPath))")
+                print("step \(trainer.step): validation \(CLIText.format("%.4f", v)) dB (best \(CLIText.format("%.4f", run.bestPSNR)) dB at step \(run.bestStep), \(run.settings.resolvedBestPath))")
             }
             if let export { try trainer.network.save(to: export) }
             print("wrote \(out) (step \(trainer.step))\(export.map { " and \($0)" } ?? "")")
