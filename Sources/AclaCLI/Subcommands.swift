@@ -9,6 +9,7 @@ enum CLISubcommands {
         AttentionStatisticsCommand.self,
         Degrade.self,
         Eval.self,
+        Restore.self,
         Threads_.self,
     ]
 }

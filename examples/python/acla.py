@@ -760,3 +760,121 @@ def psnr(a, b, border: int = 0, y: bool = False) -> float:
 def ssim(a, b, border: int = 0, y: bool = False) -> float:
     """SSIM (Zhou Wang's ssim_index, 11x11 Gaussian sigma 1.5), channels averaged."""
     return _metric("acla_ssim", a, b, border, y)
+
+# ---- restore ----
+# Restoring 8-bit images with a model: tiles with overlap, self-ensemble, progress and
+# cancellation (include/acla.h "Restoring 8-bit images", docs/RESTORE.md).
+__all__ += ["restore_file", "RESTORE_DEFAULT_TILE", "RESTORE_DEFAULT_OVERLAP"]
+
+RESTORE_DEFAULT_TILE = 256
+RESTORE_DEFAULT_OVERLAP = 64
+RESTORE_NOTE_GRAY_AS_RGB = 1
+RESTORE_NOTE_LUMA_ONLY = 2
+RESTORE_NOTE_PER_CHANNEL = 4
+RESTORE_NOTE_BAYER_RAW = 8
+RESTORE_NOTE_ALPHA_RESIZED = 16
+RESTORE_NOTE_ALPHA_COPIED = 32
+_RESTORE_NOTE_TEXT = {
+    RESTORE_NOTE_GRAY_AS_RGB: "gray input restored as RGB (replicated); the output is the luma of the result",
+    RESTORE_NOTE_LUMA_ONLY: "colour input: the 1-channel model restored the luma (Y); chroma (Cb, Cr) is kept",
+    RESTORE_NOTE_PER_CHANNEL: "colour input: the 1-channel model restored R, G and B one at a time",
+    RESTORE_NOTE_BAYER_RAW: "1-channel input read as a raw GRBG Bayer image; the output is RGB",
+    RESTORE_NOTE_ALPHA_RESIZED: "alpha channel upscaled bicubically, not restored",
+    RESTORE_NOTE_ALPHA_COPIED: "alpha channel copied unchanged, not restored",
+}
+
+_restore_options_t = ctypes.c_void_p
+_proto("acla_restore_options_create", _status, ctypes.POINTER(_restore_options_t))
+_proto("acla_restore_options_destroy", None, _restore_options_t)
+_proto("acla_restore_options_set_tile", _status, _restore_options_t, ctypes.c_int32, ctypes.c_int32)
+_proto("acla_restore_options_get_tile", _status, _restore_options_t, ctypes.POINTER(ctypes.c_int32),
+       ctypes.POINTER(ctypes.c_int32))
+_proto("acla_restore_options_set_ensemble", _status, _restore_options_t, ctypes.c_int32)
+_proto("acla_restore_options_set_progress", _status, _restore_options_t, _PROGRESS, ctypes.c_void_p)
+_proto("acla_model_restore_output_size", _status, _model_handle_t, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32,
+       ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.c_int32),
+       ctypes.POINTER(ctypes.c_uint32))
+_proto("acla_model_restore", _status, _model_handle_t, _restore_options_t, ctypes.POINTER(ctypes.c_uint8), ctypes.c_size_t,
+       ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(ctypes.c_uint8), ctypes.c_size_t)
+
+
+def _restore_geometry(image):
+    """(array, channels, height, width) of a uint8 (H, W) or (H, W, C) image, C in 1..4."""
+    np = _numpy()
+    a = np.asarray(image)
+    if a.dtype != np.uint8:
+        raise AclaError(ERR_INVALID_ARGUMENT, f"image must be uint8, got dtype {a.dtype}")
+    if a.ndim == 2:
+        c = 1
+    elif a.ndim == 3 and 1 <= a.shape[2] <= 4:
+        c = a.shape[2]
+    else:
+        raise AclaError(ERR_SHAPE, f"image must have shape (H, W) or (H, W, C) with C 1..4, got {a.shape}")
+    return np.ascontiguousarray(a), c, _int32(int(a.shape[0]), "image height"), _int32(int(a.shape[1]), "image width")
+
+
+def _restore_output_size(self, channels: int, height: int, width: int):
+    """(channels, height, width, notes) of restoring a `channels`-channel height x width image;
+    notes are sentences saying what happens to the channels (gray as RGB, luma only, alpha...)."""
+    c, h, w, notes = ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32(), ctypes.c_uint32()
+    _check(_lib.acla_model_restore_output_size(self._live(), _int32(channels, "channels"), _int32(height, "height"),
+                                               _int32(width, "width"), ctypes.byref(c), ctypes.byref(h),
+                                               ctypes.byref(w), ctypes.byref(notes)))
+    return c.value, h.value, w.value, [t for bit, t in _RESTORE_NOTE_TEXT.items() if notes.value & bit]
+
+
+def _restore(self, image, tile: int = RESTORE_DEFAULT_TILE, overlap: int = RESTORE_DEFAULT_OVERLAP,
+             ensemble: bool = False, progress=None):
+    """Restores a uint8 image, (H, W) or (H, W, C) with C = 1 (gray), 2 (gray + alpha),
+    3 (RGB) or 4 (RGBA), with the model's task; returns a uint8 array (2-D for 1 channel).
+
+    `tile` (input pixels; 0 = the whole image at once) and `overlap` bound memory by the tile;
+    `ensemble` averages the 8 flips/transpositions; `progress(done, total)` is called before any
+    work and after every forward pass, and cancels by returning True (AclaError ERR_CANCELLED).
+    What happens to each channel layout: Model.restore_output_size(c, h, w)[3], docs/RESTORE.md."""
+    np = _numpy()
+    a, c, h, w = _restore_geometry(image)
+    oc, oh, ow, _ = _restore_output_size(self, c, h, w)
+    out = np.empty((oh, ow, oc), dtype=np.uint8)
+    if not isinstance(ensemble, bool):
+        raise AclaError(ERR_INVALID_ARGUMENT, f"ensemble must be True or False, got {ensemble!r}")
+    opts = _restore_options_t()
+    _check(_lib.acla_restore_options_create(ctypes.byref(opts)))
+    raised = []
+
+    def trampoline(_user, done, total):
+        try:
+            return 1 if progress(done, total) else 0
+        except BaseException as e:  # re-raised below: an exception must not cross the C frames
+            raised.append(e)
+            return 1
+    try:
+        _check(_lib.acla_restore_options_set_tile(opts, _int32(tile, "tile"), _int32(overlap, "overlap")))
+        _check(_lib.acla_restore_options_set_ensemble(opts, 1 if ensemble else 0))
+        callback = None
+        if progress is not None:
+            if not callable(progress):
+                raise AclaError(ERR_INVALID_ARGUMENT, f"progress must be callable, got {progress!r}")
+            callback = _PROGRESS(trampoline)
+            _check(_lib.acla_restore_options_set_progress(opts, callback, None))
+        status = _lib.acla_model_restore(self._live(), opts, a.ctypes.data_as(_u8p), a.size, c, h, w,
+                                         out.ctypes.data_as(_u8p), out.size)
+        if raised:
+            raise raised[0]
+        _check(status)
+    finally:
+        _lib.acla_restore_options_destroy(opts)
+    return out[:, :, 0] if oc == 1 else out
+
+
+def restore_file(model, in_path, out_path, tile: int = RESTORE_DEFAULT_TILE, overlap: int = RESTORE_DEFAULT_OVERLAP,
+                 ensemble: bool = False, progress=None, quality: int = 95):
+    """Reads a PNG/JPEG, restores it with `model` (Model.restore's options) and writes the
+    result (format from out_path's extension; written atomically). Returns the output array."""
+    out = model.restore(read_image(in_path), tile=tile, overlap=overlap, ensemble=ensemble, progress=progress)
+    write_image(out_path, out, quality=quality)
+    return out
+
+
+Model.restore = _restore
+Model.restore_output_size = _restore_output_size

@@ -1,0 +1,83 @@
+import XCTest
+@testable import Acla
+
+/// Tile placement, and tiled against untiled restoration.
+final class RestoreTilingTests: XCTestCase {
+    func testTileAxisPartitionsAndKeepsContext() throws {
+        var rng = TestSeed.generator(91)
+        for _ in 0..<400 {
+            let length = rng.int(1, 300)
+            let tile = rng.int(1, 120)
+            let overlap = rng.int(0, tile - 1)
+            let axis = try TileAxis(length: length, tile: tile, overlap: overlap)
+            XCTAssertEqual(axis.windows.count, axis.cores.count)
+            XCTAssertEqual(axis.cores.first?.lowerBound, 0)
+            XCTAssertEqual(axis.cores.last?.upperBound, length)
+            for i in 0..<axis.count {
+                let (w, c) = (axis.windows[i], axis.cores[i])
+                XCTAssertFalse(c.isEmpty, "\(length) \(tile) \(overlap) \(TestSeed.note)")
+                XCTAssertTrue(w.lowerBound >= 0 && w.upperBound <= length)
+                XCTAssertEqual(w.count, min(tile, length))
+                XCTAssertTrue(w.lowerBound <= c.lowerBound && c.upperBound <= w.upperBound)
+                if i > 0 {
+                    XCTAssertEqual(axis.cores[i - 1].upperBound, c.lowerBound)
+                    XCTAssertGreaterThanOrEqual(c.lowerBound - w.lowerBound, overlap / 2, "left context, \(length) \(tile) \(overlap)")
+                    XCTAssertGreaterThan(w.lowerBound, axis.windows[i - 1].lowerBound)
+                }
+                if i + 1 < axis.count {
+                    XCTAssertGreaterThanOrEqual(w.upperBound - c.upperBound, overlap / 2, "right context, \(length) \(tile) \(overlap)")
+                }
+            }
+            // no window more than needed: dropping any one leaves pixels uncovered by the rest
+            XCTAssertEqual(axis.count, tile >= length ? 1 : 1 + (length - tile + tile - overlap - 1) / (tile - overlap))
+        }
+        XCTAssertEqual(try TileAxis(length: 50, tile: 0, overlap: 7).windows, [0..<50])
+        XCTAssertThrowsError(try TileAxis(length: 50, tile: 8, overlap: 8))
+        XCTAssertThrowsError(try TileAxis(length: 0, tile: 8, overlap: 2))
+    }
+
+    /// A plain model's output pixel depends only on input pixels within its receptive field; with
+    /// an overlap whose half exceeds that radius, tiles must reproduce the untiled output. Any
+    /// misplaced window, core or output offset breaks this.
+    func testTilesBeyondTheReceptiveFieldAreExact() throws {
+        // receptive radius: head 1 + 2 convs + body conv 1 + upsampler conv 1 + tail (1/2) < 6 input pixels
+        for json in [#"{"backbone": "edsr", "scale": 2, "blocks": 1, "features": 6}"#,
+                     #"{"backbone": "edsr", "scale": 3, "blocks": 1, "features": 6}"#,
+                     #"{"backbone": "edsr", "task": "denoise", "channels": 3, "blocks": 1, "features": 6}"#] {
+            let net = try RestoreTestModels.network(json)
+            try RestoreTestModels.randomise(net, seed: 3)
+            let restorer = Restorer(network: net)
+            let image = try RestoreTestModels.photoCrop()
+            let whole = try restorer.restore(image, options: RestoreOptions(tile: 0)).image
+            for (tile, overlap) in [(24, 12), (31, 13), (40, 16), (57, 20)] {
+                let tiled = try restorer.restore(image, options: RestoreOptions(tile: tile, overlap: overlap)).image
+                XCTAssertEqual(tiled.width, whole.width)
+                XCTAssertEqual(tiled.height, whole.height)
+                let diff = RestoreTestModels.maxDifference(tiled.pixels, whole.pixels)
+                XCTAssertEqual(diff, 0, "\(json) tile \(tile) overlap \(overlap) \(TestSeed.note)")
+            }
+        }
+    }
+
+    /// The documented bound (docs/RESTORE.md): with the default overlap, an ACLA model of the
+    /// paper's depth whose keys reach several pixels away differs from untiled by at most 1/255.
+    func testDefaultOverlapStaysWithinOneLevelOnAPhoto() throws {
+        let net = try RestoreTestModels.network(#"""
+            {"backbone": "edsr", "scale": 2, "blocks": 16, "features": 8,
+             "attention": {"kind": "acla", "positions": [2, 7, 9, 13, 15], "keys": 16}}
+            """#)
+        try RestoreTestModels.spreadAttention(net, seed: 5, offsetScale: 0.5)
+        let restorer = Restorer(network: net)
+        let image = try RestoreTestModels.photoCrop()
+        let whole = try restorer.restore(image, options: RestoreOptions(tile: 0)).image
+        // a tile smaller than the default puts several seams in the crop; the overlap is the default
+        let options = RestoreOptions(tile: 72, overlap: RestoreOptions.defaultOverlap)
+        let plan = try restorer.plan(channels: 3, height: image.height, width: image.width, options: options)
+        XCTAssertGreaterThanOrEqual(plan.grid.count, 4)
+        let tiled = try restorer.restore(image, options: options).image
+        XCTAssertLessThanOrEqual(RestoreTestModels.maxDifference(tiled.pixels, whole.pixels), 1, TestSeed.note)
+        // and the measurement can fail: without overlap the seams show
+        let bare = try restorer.restore(image, options: RestoreOptions(tile: 72, overlap: 0)).image
+        XCTAssertGreaterThan(RestoreTestModels.maxDifference(bare.pixels, whole.pixels), 1)
+    }
+}
