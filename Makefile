@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 BUILD := build
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config
+APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config libcairo2-dev
 SONAME_VERSION := 0.1.0
 
 .PHONY: all setup build test test-swift test-c test-python install clean

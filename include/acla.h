@@ -427,7 +427,8 @@ acla_status acla_restore_options_set_ensemble(acla_restore_options *options, int
 /* progress(user, done, total) is called on the restoring thread with done = 0 before any work
  * and after every forward pass (total = windows x ensemble transforms x colour planes, the 3
  * planes of ACLA_RESTORE_NOTE_PER_CHANNEL); a non-zero return cancels: acla_model_restore
- * returns ACLA_ERR_CANCELLED. NULL removes the callback. */
+ * returns ACLA_ERR_CANCELLED. NULL removes the callback. The options keep both pointers: the
+ * callback and `user` must stay valid while restores use these options. */
 acla_status acla_restore_options_set_progress(acla_restore_options *options, acla_progress_fn progress,
                                               void *user);
 

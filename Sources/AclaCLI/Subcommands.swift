@@ -10,6 +10,8 @@ enum CLISubcommands {
         Degrade.self,
         Eval.self,
         Restore.self,
+        Visualize.self,
+        Compare.self,
         Threads_.self,
     ]
 }

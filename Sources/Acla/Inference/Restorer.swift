@@ -84,6 +84,19 @@ public final class Restorer {
         if plan.layout.hasAlpha { try AlphaChannel.write(plan, input: input, output: output) }
     }
 
+    /// The network input ([1, C, H, W]) restore builds from a whole image (colour plane `plane`
+    /// of a per-channel layout): what `acla visualize` runs its probed forward pass on.
+    public func modelInput(_ image: Image8, plane: Int = 0) throws -> Tensor {
+        let plan = try self.plan(channels: image.channels, height: image.height, width: image.width, options: RestoreOptions(tile: 0))
+        guard plane >= 0, plane < plan.layout.planes else {
+            throw AclaError.invalidArgument("colour plane \(plane) is outside 0..<\(plan.layout.planes)")
+        }
+        let pixels = TilePixels(layout: plan.layout, width: image.width, outputWidth: plan.outputWidth)
+        return try image.pixels.withUnsafeBufferPointer {
+            try pixels.modelInput($0, rows: 0..<image.height, columns: 0..<image.width, plane: plane)
+        }
+    }
+
     /// The same on arrays: `pixels` HWC with `channels` 1...4; returns the output and its plan.
     public func restore(pixels: [UInt8], channels: Int, height: Int, width: Int, options: RestoreOptions = RestoreOptions(),
                         progress: RestoreProgressHandler? = nil) throws -> (pixels: [UInt8], plan: Plan) {
