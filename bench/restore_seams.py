@@ -79,8 +79,11 @@ def main():
     p.add_argument("--models", default="plain,acla,rcan")
     p.add_argument("--runs", default="128:0,128:16,128:32,128:48,128:64,128:96,256:64",
                    help="TILE:OVERLAP pairs")
+    p.add_argument("--spread", type=float, default=SPREAD, help="ACLA offset-weight range (keys farther for larger)")
     p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
+    global SPREAD
+    SPREAD = args.spread
     if args.threads:
         acla.set_num_threads(args.threads)
     print(f"acla {acla.version()}, {acla.get_num_threads()} threads, {time.strftime('%Y-%m-%d')}")
