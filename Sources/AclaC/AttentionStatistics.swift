@@ -83,18 +83,19 @@ public func acla_model_measured_macs(_ model: OpaquePointer?, _ out: UnsafeMutab
 @_cdecl("acla_model_set_probe")
 public func acla_model_set_probe(_ model: OpaquePointer?, _ y: Int32, _ x: Int32) -> Int32 {
     boundary {
-        let network = try modelBox(model).network
+        let box = try modelBox(model)
+        let network = box.network
         if y == -1, x == -1 {
-            network.attention?.probe = nil
+            box.probe = nil
             return
         }
         guard y >= 0, x >= 0 else {
             throw AclaError.invalidArgument("probe pixel (\(y), \(x)) must be non-negative, or (-1, -1) to switch the probe off")
         }
-        guard let attention = network.attention else {
+        guard network.attention != nil else {
             throw AclaError.state("the model has no attention modules to probe")
         }
-        attention.probe = ProbePixel(y: Int(y), x: Int(x))
+        box.probe = ProbePixel(y: Int(y), x: Int(x))
     }
 }
 
@@ -123,9 +124,9 @@ public func acla_model_probe_keys(_ model: OpaquePointer?, _ index: Int32, _ sou
 @_cdecl("acla_model_set_attention_memory_limit")
 public func acla_model_set_attention_memory_limit(_ model: OpaquePointer?, _ bytes: UInt64) -> Int32 {
     boundary {
-        let network = try modelBox(model).network
+        let box = try modelBox(model)
         guard bytes >= 1 else { throw AclaError.invalidArgument("attention memory limit must be at least 1 byte, got \(bytes)") }
-        network.attention?.memoryLimitBytes = Int(clamping: bytes)
+        box.attentionMemoryLimit = Int(clamping: bytes)
     }
 }
 

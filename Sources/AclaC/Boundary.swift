@@ -1,5 +1,4 @@
 import Acla
-import AclaKernels
 
 /// Runs the body of an exported function: Swift errors become a status and the thread-local
 /// message; nothing thrown ever crosses into C.
@@ -7,13 +6,13 @@ import AclaKernels
 func boundary(_ body: () throws -> Void) -> Int32 {
     do {
         try body()
-        ak_set_last_error("")
+        LastError.set("")
         return AclaStatus.ok.rawValue
     } catch let error as AclaError {
-        ak_set_last_error(cText(error.message))
+        LastError.set(cText(error.message))
         return error.status.rawValue
     } catch {
-        ak_set_last_error(cText("internal error: \(error)"))
+        LastError.set(cText("internal error: \(error)"))
         return AclaStatus.internal.rawValue
     }
 }

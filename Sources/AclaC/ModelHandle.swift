@@ -1,11 +1,52 @@
 import Acla
 
-/// What an `acla_model *` points to: a retained box around the network. Other AclaC files
-/// (trainer, restorer, search) reach the network through `modelBox(_:)`.
+/// What an `acla_model *` points to: a retained box around the network, the settings every
+/// forward pass of the handle starts from (probe, attention memory limit) and warm workspaces.
+/// Other AclaC files (trainer, restorer, search) reach the network through `modelBox(_:)`.
+/// Forward passes on one handle may run from several threads at once: each takes its own pass
+/// and workspace, and the settings are read under a lock.
 final class ModelBox {
     var network: Network
+    private let lock = Mutex()
+    private var probeSetting: ProbePixel?
+    private var memoryLimitSetting = ForwardPass().memoryLimitBytes
+    private var idleWorkspaces: [Workspace] = []
+    private var allowNonFiniteSetting = false
+
+    /// acla_model_set_allow_nonfinite: forward lets NaN/Inf input through (default: refused).
+    var allowNonFinite: Bool {
+        get { lock.locked { allowNonFiniteSetting } }
+        set { lock.locked { allowNonFiniteSetting = newValue } }
+    }
 
     init(_ network: Network) { self.network = network }
+
+    var probe: ProbePixel? {
+        get { lock.locked { probeSetting } }
+        set { lock.locked { probeSetting = newValue } }
+    }
+
+    var attentionMemoryLimit: Int {
+        get { lock.locked { memoryLimitSetting } }
+        set { lock.locked { memoryLimitSetting = newValue } }
+    }
+
+    /// An evaluation pass with the handle's settings and a warm workspace (given back by `finish`).
+    func makePass() -> ForwardPass {
+        let pass = ForwardPass(mode: .evaluation)
+        lock.locked {
+            pass.probe = probeSetting
+            pass.memoryLimitBytes = memoryLimitSetting
+            pass.workspace = idleWorkspaces.popLast() ?? Workspace()
+        }
+        return pass
+    }
+
+    func finish(_ pass: ForwardPass) {
+        guard let ws = pass.workspace else { return }
+        pass.workspace = nil
+        lock.locked { if idleWorkspaces.count < 2 { idleWorkspaces.append(ws) } }
+    }
 
     /// A new handle (+1 retained); `acla_model_destroy` releases it.
     func retainedHandle() -> OpaquePointer {

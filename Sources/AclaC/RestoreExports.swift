@@ -33,7 +33,8 @@ public func acla_model_restore(_ model: OpaquePointer?, _ options: OpaquePointer
                                _ inputLength: UInt, _ channels: Int32, _ height: Int32, _ width: Int32,
                                _ output: UnsafeMutablePointer<UInt8>?, _ outputLength: UInt) -> Int32 {
     boundary {
-        let network = try modelBox(model).network
+        let modelBox = try modelBox(model)
+        let network = modelBox.network
         let box = try options.map { try restoreOptionsBox($0) }
         let input = try requireNonNull(input, "input")
         let output = try requireNonNull(output, "output")
@@ -57,8 +58,11 @@ public func acla_model_restore(_ model: OpaquePointer?, _ options: OpaquePointer
             let user = box.user
             handler = { p in fn(user, Int64(p.done), Int64(p.total)) != 0 ? .cancel : .proceed }
         }
+        // one pass with the handle's probe and memory limit for every tile (and a warm workspace)
+        let pass = modelBox.makePass()
+        defer { modelBox.finish(pass) }
         try Restorer(network: network).restore(plan, input: UnsafeBufferPointer(start: input, count: plan.inputCount),
                                                output: UnsafeMutableBufferPointer(start: output, count: plan.outputCount),
-                                               progress: handler)
+                                               pass: pass, progress: handler)
     }
 }

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// `acla compare`: restores an input and draws baseline, restored and reference side by side
 /// with PSNR/SSIM on Y (CONVENTIONS.md section 3), plus a zoomed crop of each.
@@ -15,6 +14,7 @@ struct Compare: ParsableCommand {
 
     @OptionGroup var source: RestoreModelOptions
     @OptionGroup var tiling: RestoreTilingOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Option(help: "Reference (ground-truth) image.") var reference: String
     @Option(help: "Crop Y,X,H,W in output pixels for the zoomed row.") var crop: String?
     @Option(help: "Output PNG.") var out: String
@@ -25,10 +25,11 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             guard try ImageFile.format(forPath: out) == .png else {
                 throw AclaError.invalidArgument("the picture is written as PNG: name it .png, got \(out)")
             }
+            try OutputPath.requireWritable(out)
             let net = try source.network()
             let lowQuality = try ImageCommandSupport.read(input)
             var ref = try ImageCommandSupport.read(reference)
@@ -70,12 +71,12 @@ struct Compare: ParsableCommand {
         if x.channels != y.channels { (x, y) = (ColorConversion.rgbToGray(x), ColorConversion.rgbToGray(y)) }
         let psnr = try ImageMetrics.psnr(x, y, border: border, channels: .y)
         let ssim = try? ImageMetrics.ssim(x, y, border: border, channels: .y)
-        let text = "\(ImageCommandSupport.format(psnr, decimals: 2)) dB" + (ssim.map { String(format: " / SSIM %.4f", $0) } ?? "")
+        let text = "\(ImageCommandSupport.format(psnr, decimals: 2)) dB" + (ssim.map { CLIText.format(" / SSIM %.4f", $0) } ?? "")
         return (psnr, ssim, text)
     }
 
     func parseCrop(_ text: String, width: Int, height: Int) throws -> (y: Int, x: Int, h: Int, w: Int) {
-        let v = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let v = text.split(separator: ",").map { Int(CLIText.trimmed($0)) }
         guard v.count == 4, let y = v[0], let x = v[1], let h = v[2], let w = v[3], y >= 0, x >= 0, h >= 1, w >= 1,
               h <= height - y, w <= width - x else {
             throw AclaError.invalidArgument("--crop must be Y,X,H,W inside the \(width) x \(height) output, got \"\(text)\"")

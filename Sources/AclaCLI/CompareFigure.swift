@@ -1,5 +1,4 @@
 import Acla
-import Foundation
 
 /// The picture of `acla compare`: baseline (bicubic-upscaled input, or the input itself for
 /// same-size tasks), restored output and reference side by side, each labelled with PSNR/SSIM
@@ -50,7 +49,7 @@ struct CompareFigure {
             canvas.rectangle(x: x + Double(crop.x) * scale, y: rowTop + Double(crop.y) * scale,
                              width: Double(crop.w) * scale, height: Double(crop.h) * scale, lineWidth: 1.5)
             canvas.setColor(0, 0, 0)
-            let zoomText = zoom >= 1 ? "x\(Int(zoom))" : String(format: "x%.2f", zoom)
+            let zoomText = zoom >= 1 ? "x\(Int(zoom))" : CLIText.format("x%.2f", zoom)
             canvas.text("crop y \(crop.y), x \(crop.x), \(crop.h) x \(crop.w) (\(zoomText))", x: x, y: cropTop - 6, size: 11)
             let part = try panel.image.cropped(top: crop.y, left: crop.x, height: crop.h, width: crop.w)
             try canvas.draw(part, x: x, y: cropTop, scale: zoom)

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// The model of `acla restore`, `visualize` and `compare`: a checkpoint (or a JSON config, for
 /// fresh weights) named with --model, and the --config override for files without one.
@@ -43,6 +42,7 @@ struct Restore: ParsableCommand {
 
     @OptionGroup var source: RestoreModelOptions
     @OptionGroup var tiling: RestoreTilingOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Flag(help: "Print only errors.") var quiet = false
     @Option(help: "JPEG quality of .jpg/.jpeg outputs (1..100).") var quality = 95
     @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels (default 100000000).") var maxPixels: Int?
@@ -67,6 +67,7 @@ struct Restore: ParsableCommand {
                 return [Job(input: input, output: Paths.join(output, Paths.stem(input) + ".png"))]
             }
             _ = try ImageFile.format(forPath: output)   // before any work: an unknown extension fails now
+            try OutputPath.requireWritable(output)
             return [Job(input: input, output: output)]
         }
         if Paths.isDirectory(output) == false {
@@ -87,7 +88,7 @@ struct Restore: ParsableCommand {
     }
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             try ImageCommandSupport.applyPixelLimit(maxPixels)
             let network = try source.network()
             let restorer = Restorer(network: network)
@@ -112,17 +113,17 @@ struct Restore: ParsableCommand {
                 } catch let error as AclaError {
                     bar.clear()
                     failures += 1
-                    FileHandle.standardError.write(Data("acla: error: \(Paths.fileName(job.input)): \(error.message)\n".utf8))
+                    CLIExit.printError("\(Paths.fileName(job.input)): \(error.message)")
                 }
                 bar.finish(passes: passes[index])
             }
             bar.clear()
             if RestoreInterrupt.requested {
-                FileHandle.standardError.write(Data("acla: interrupted: the image being restored was not written\n".utf8))
+                CLIText.writeStandardError("acla: interrupted: the image being restored was not written\n")
                 throw ExitCode(130)
             }
             if failures > 0 {
-                if jobs.count > 1 { FileHandle.standardError.write(Data("acla: \(failures) of \(jobs.count) images failed\n".utf8)) }
+                if jobs.count > 1 { CLIText.writeStandardError("acla: \(failures) of \(jobs.count) images failed\n") }
                 throw ExitCode(1)
             }
         }
@@ -132,17 +133,16 @@ struct Restore: ParsableCommand {
         let name = Paths.fileName(job.input)
         let (image, info) = try ImageFile.read(job.input)
         let started = ContinuousClock.now
-        let (restored, notes) = try restorer.restore(image, options: options) { p in
+        let (restored, notes) = try restorer.restore(image, options: options, progress: { p in
             bar.update(file: index, name: name, p)
             return RestoreInterrupt.requested ? .cancel : .proceed
-        }
+        }, shouldCancel: { RestoreInterrupt.requested })
         try ImageFile.write(restored, to: job.output, quality: quality)
         guard !quiet else { return }
         bar.clear()
         for message in info.notes.messages + notes.messages { ImageCommandSupport.note("\(name): \(message)") }
         let plan = try restorer.plan(channels: image.channels, height: image.height, width: image.width, options: options)
-        let seconds = Double((ContinuousClock.now - started).components.seconds)
-            + Double((ContinuousClock.now - started).components.attoseconds) * 1e-18
-        print("wrote \(job.output) (\(restored.width)x\(restored.height)x\(restored.channels), \(plan.grid.count) tile\(plan.grid.count == 1 ? "" : "s"), \(String(format: "%.1f", seconds)) s)")
+        let seconds = RestoreProgressBar.seconds(ContinuousClock.now - started)
+        print("wrote \(job.output) (\(restored.width)x\(restored.height)x\(restored.channels), \(plan.grid.count) tile\(plan.grid.count == 1 ? "" : "s"), \(CLIText.format("%.1f", seconds)) s)")
     }
 }

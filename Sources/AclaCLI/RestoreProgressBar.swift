@@ -1,5 +1,4 @@
 import Acla
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,7 +39,7 @@ final class RestoreProgressBar {
         line += "  tile \(min(p.tilesDone + 1, p.tiles))/\(p.tiles)  \(clock(elapsed)) elapsed"
         if let eta { line += ", ETA \(clock(eta))" }
         line += "  " + AclaError.excerpt(name, limit: 30)
-        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+        CLIText.writeStandardError("\r" + line + "\u{1B}[K")
         drawn = true
     }
 
@@ -50,16 +49,18 @@ final class RestoreProgressBar {
     /// Clears the bar before other output goes to the terminal.
     func clear() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        CLIText.writeStandardError("\r\u{1B}[K")
         drawn = false
     }
 
-    private func seconds(_ d: Duration) -> Double {
+    private func seconds(_ d: Duration) -> Double { RestoreProgressBar.seconds(d) }
+
+    static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     private func clock(_ s: Double) -> String {
         let t = Int(s.rounded())
-        return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+        return t >= 3600 ? CLIText.format("%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : CLIText.format("%d:%02d", t / 60, t % 60)
     }
 }

@@ -9,6 +9,7 @@ enum CLISubcommands {
         AttentionStatisticsCommand.self,
         Degrade.self,
         Eval.self,
+        ModelsCommand.self,
         Restore.self,
         Visualize.self,
         Compare.self,

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// `acla visualize`: the paper's Figure 2 for one query pixel of one attention module.
 struct Visualize: ParsableCommand {
@@ -13,6 +12,7 @@ struct Visualize: ParsableCommand {
     )
 
     @OptionGroup var source: RestoreModelOptions
+    @OptionGroup var runtime: RuntimeOptions
     @Option(help: "Input image (PNG or JPEG).") var image: String
     @Option(help: "Query pixel Y,X in input pixels.") var query: String
     @Option(help: "Layer j of the module to draw (default: the last module).") var module: Int?
@@ -24,10 +24,11 @@ struct Visualize: ParsableCommand {
     }
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             guard try ImageFile.format(forPath: out) == .png else {
                 throw AclaError.invalidArgument("the figure is written as PNG: name it .png, got \(out)")
             }
+            try OutputPath.requireWritable(out)
             let net = try source.network()
             guard let attention = net.attention, !attention.statistics.isEmpty else {
                 throw AclaError.invalidArgument("the model has no attention modules (attention kind \"none\"): nothing to visualize")
@@ -62,9 +63,11 @@ struct Visualize: ParsableCommand {
                 origin = (top, left)
             }
             let restorer = Restorer(network: net)
-            attention.probe = ProbePixel(y: local.y, x: local.x)
-            _ = try net.forward(restorer.modelInput(shown))
-            let s = attention.statistics[index]
+            let pass = ForwardPass()
+            pass.probe = ProbePixel(y: local.y, x: local.x)
+            _ = try net.forward(restorer.modelInput(shown), pass: pass)
+            guard index < pass.statistics.count else { throw AclaError.internal("the pass recorded \(pass.statistics.count) modules") }
+            let s = pass.statistics[index]
             guard !s.probe.isEmpty else { throw AclaError.internal("module after layer \(s.position) recorded no keys for the query") }
             let figure = VisualizeFigure(input: shown, imageName: Paths.fileName(image), query: local, origin: origin,
                                          originalSize: (full.width, full.height), statistics: s)
@@ -79,8 +82,8 @@ struct Visualize: ParsableCommand {
 /// "Y,X" with non-negative integers.
 func parsePixel(_ text: String, name: String) throws -> (y: Int, x: Int) {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-    guard parts.count == 2, let y = Int(parts[0].trimmingCharacters(in: .whitespaces)),
-          let x = Int(parts[1].trimmingCharacters(in: .whitespaces)), y >= 0, x >= 0 else {
+    guard parts.count == 2, let y = Int(CLIText.trimmed(parts[0])), let x = Int(CLIText.trimmed(parts[1])),
+          y >= 0, x >= 0 else {
         throw AclaError.invalidArgument("\(name) must be Y,X with non-negative integers (e.g. 40,52), got \"\(text)\"")
     }
     return (y, x)

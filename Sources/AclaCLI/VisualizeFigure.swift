@@ -1,6 +1,5 @@
 import Acla
 import CCairo
-import Foundation
 
 /// The paper's Figure 2 for one query pixel: a panel per key source of one attention module,
 /// each showing the input with the keys sampled from that source as filled circles coloured by
@@ -104,7 +103,7 @@ struct VisualizeFigure {
         for t in [0.0, 0.5, 1.0] {
             let ty = y + height * (1 - t)
             canvas.line(x + 16, ty, x + 20, ty, width: 1)
-            canvas.text(String(format: "%.3g", t * maxWeight), x: x + 22, y: ty + 4, size: 10)
+            canvas.text(CLIText.format("%.3g", t * maxWeight), x: x + 22, y: ty + 4, size: 10)
         }
     }
 

@@ -84,9 +84,9 @@ final class ACLAGateTests: XCTestCase {
             XCTAssertEqual(s.measuredMACs, UInt64(fixed + 5 * c * gathered))
             dense += UInt64(fixed + 5 * c * r * k * n)
         }
-        XCTAssertEqual(t.stack.macs(height: CLATestCase.height, width: CLATestCase.width), dense)
-        XCTAssertEqual(t.stack.measuredMACs, t.stack.statistics.map(\.measuredMACs).reduce(0, +))
-        XCTAssertLessThan(t.stack.measuredMACs, dense)
+        XCTAssertEqual(try t.stack.macs(height: CLATestCase.height, width: CLATestCase.width), dense)
+        let measured = t.stack.statistics.map(\.measuredMACs).reduce(0, +)
+        XCTAssertLessThan(measured, dense)
     }
 
     /// The probe records, for one query pixel of the first image, every key's location and its
@@ -94,8 +94,7 @@ final class ACLAGateTests: XCTestCase {
     func testProbeRecordsKeyLocationsAndWeights() throws {
         let t = try CLATestCase(kind: .acla, keys: 4)
         let (py, px) = (2, 3)
-        t.stack.probe = ProbePixel(y: py, x: px)
-        _ = try t.run(.evaluation)
+        _ = try t.run(Self.probing(y: py, x: px))
         let probe = t.stack.statistics[1].probe
         XCTAssertEqual(probe.count, 2 * 4)
         XCTAssertEqual(probe.map(\.sourceLayer), [1, 1, 1, 1, 3, 3, 3, 3])
@@ -118,8 +117,13 @@ final class ACLAGateTests: XCTestCase {
         let top = (0..<8).filter { open[$0] }.map { e[$0 * n + i] }.max() ?? 0
         let ex = (0..<8).map { open[$0] ? exp(e[$0 * n + i] - top) : 0 }
         for q in 0..<8 { XCTAssertEqual(Double(probe[q].weight), ex[q] / ex.reduce(0, +), accuracy: 1e-5) }
-        t.stack.probe = ProbePixel(y: 40, x: 0)
-        _ = try t.run(.evaluation)
+        _ = try t.run(Self.probing(y: 40, x: 0))
         XCTAssert(t.stack.statistics[1].probe.isEmpty, "a probe outside the map records nothing")
+    }
+
+    static func probing(y: Int, x: Int) -> ForwardPass {
+        let pass = ForwardPass()
+        pass.probe = ProbePixel(y: y, x: x)
+        return pass
     }
 }

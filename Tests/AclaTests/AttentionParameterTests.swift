@@ -35,13 +35,13 @@ final class AttentionParameterTests: XCTestCase {
                 let p = "attention.\(j)."
                 XCTAssertEqual(store[p + "offset.weight"]!.value, Tensor(zeros: [2 * k * r, c, 1, 1]))
                 let ring = RingPattern.offsets(keys: k).flatMap { [$0.dy, $0.dx] }
-                XCTAssertEqual(store[p + "offset.bias"]!.value.data, Array([[Float]](repeating: ring, count: r).joined()))
+                XCTAssertEqual(Array(store[p + "offset.bias"]!.value.data), Array([[Float]](repeating: ring, count: r).joined()))
                 XCTAssertEqual(store[p + "logits.weight"]!.value, Tensor(zeros: [k * r, c, 1, 1]))
                 XCTAssertEqual(store[p + "logits.bias"]!.value, Tensor(zeros: [k * r]))
                 let weight = (0..<(c * c)).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
                 let bias = (0..<c).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
                 XCTAssertEqual(store[p + "value.weight"]!.value, try Tensor(shape: [c, c, 1, 1], data: weight))
-                XCTAssertEqual(store[p + "value.bias"]!.value.data, bias)
+                XCTAssertEqual(Array(store[p + "value.bias"]!.value.data), bias)
                 XCTAssertEqual(store[p + "out.weight"]!.value, Tensor(zeros: [c, c, 1, 1]))
                 XCTAssertEqual(store[p + "out.bias"]!.value, Tensor(zeros: [c]))
                 if kind == .acla {
@@ -61,9 +61,9 @@ final class AttentionParameterTests: XCTestCase {
         for f in ["theta", "phi", "g"] {
             let w = (0..<(3 * c)).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
             let b = (0..<3).map { _ in Float(-bound + 2 * bound * rng.uniform()) }
-            XCTAssertEqual(store["attention.1.\(f).weight"]!.value.data, w)
+            XCTAssertEqual(Array(store["attention.1.\(f).weight"]!.value.data), w)
             XCTAssertEqual(store["attention.1.\(f).weight"]!.shape, [3, c, 1, 1])
-            XCTAssertEqual(store["attention.1.\(f).bias"]!.value.data, b)
+            XCTAssertEqual(Array(store["attention.1.\(f).bias"]!.value.data), b)
         }
         XCTAssertEqual(store["attention.1.out.weight"]!.value, Tensor(zeros: [c, 3, 1, 1]))
     }
@@ -104,15 +104,16 @@ final class AttentionParameterTests: XCTestCase {
     func testStackStateErrors() throws {
         let (stack, _) = try AttentionTesting.makeStack(AttentionConfig(kind: .cla, positions: .list([1, 2])), features: 3, layers: 2)
         let x = Variable(Tensor(zeros: [1, 3, 2, 2]))
-        XCTAssertThrowsError(try stack.apply(afterLayer: 1, x, context: .evaluation)) {
+        XCTAssertThrowsError(try stack.apply(afterLayer: 1, x, pass: .evaluation)) {
             XCTAssertEqual(($0 as? AclaError)?.status, .state)
         }
-        stack.begin(context: .evaluation)
-        XCTAssertThrowsError(try stack.apply(afterLayer: 2, x, context: .evaluation)) {
+        let pass = ForwardPass()
+        try stack.begin(pass: pass)
+        XCTAssertThrowsError(try stack.apply(afterLayer: 2, x, pass: pass)) {
             XCTAssertEqual(($0 as? AclaError)?.status, .state)
         }
-        stack.begin(context: .evaluation)
-        XCTAssertThrowsError(try stack.apply(afterLayer: 1, Variable(Tensor(zeros: [1, 5, 2, 2])), context: .evaluation)) {
+        try stack.begin(pass: pass)
+        XCTAssertThrowsError(try stack.apply(afterLayer: 1, Variable(Tensor(zeros: [1, 5, 2, 2])), pass: pass)) {
             XCTAssertEqual(($0 as? AclaError)?.status, .shape)
         }
     }

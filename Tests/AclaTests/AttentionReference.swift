@@ -151,7 +151,7 @@ enum AttentionTesting {
     static func randomize(_ store: ParameterStore, _ rng: inout RandomGenerator, scale: (String) -> Double = { _ in 0.5 }) throws {
         for name in store.names where name.hasPrefix("attention.") {
             let v = store[name]!
-            try v.assign(randomTensor(v.shape, &rng, scale: scale(name)))
+            try v.assign(randomTensor(v.shape, &rng, scale: try scale(name)))
         }
     }
 
@@ -164,9 +164,12 @@ enum AttentionTesting {
     }
 
     /// Runs the stack over the given layer maps (layer j's map is maps[j - 1]); returns every z.
-    static func run(_ stack: AttentionModuleStack, maps: [Variable], context: ForwardContext) throws -> [Variable] {
-        stack.begin(context: context)
-        return try maps.enumerated().map { try stack.apply(afterLayer: $0.offset + 1, $0.element, context: context) }
+    /// Runs the stack as a backbone would (begin, apply after each layer, finish) on one pass.
+    static func run(_ stack: AttentionModuleStack, maps: [Variable], pass: ForwardPass = ForwardPass()) throws -> [Variable] {
+        try stack.begin(pass: pass)
+        let z = try maps.enumerated().map { try stack.apply(afterLayer: $0.offset + 1, $0.element, pass: pass) }
+        stack.finish(pass: pass)
+        return z
     }
 
     static func assertClose(_ got: [Float], _ want: [Double], tolerance: Double, _ what: String,

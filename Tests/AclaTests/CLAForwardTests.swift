@@ -9,7 +9,7 @@ final class CLAForwardTests: XCTestCase {
     func testCLAForwardMatchesReference() throws {
         for k in [1, 4, 8, 16] {
             let t = try CLATestCase(kind: .cla, keys: k)
-            let z = try t.run(ForwardContext(mode: .evaluation)).z
+            let z = try t.run(ForwardPass(mode: .evaluation)).z
             for b in 0..<CLATestCase.batch {
                 let want = t.reference(image: b).z
                 for j in t.positions {
@@ -23,7 +23,7 @@ final class CLAForwardTests: XCTestCase {
     func testACLAEvaluationMatchesReferenceWithStrictGates() throws {
         for k in [1, 4, 8, 16] {
             let t = try CLATestCase(kind: .acla, keys: k)
-            let z = try t.run(ForwardContext(mode: .evaluation)).z
+            let z = try t.run(ForwardPass(mode: .evaluation)).z
             for b in 0..<CLATestCase.batch {
                 let want = t.reference(image: b).z
                 for j in t.positions {
@@ -38,7 +38,7 @@ final class CLAForwardTests: XCTestCase {
         let tau = 0.7
         for k in [1, 4, 8, 16] {
             let t = try CLATestCase(kind: .acla, keys: k)
-            let z = try t.run(ForwardContext(mode: .soft, keyTemperature: tau)).z
+            let z = try t.run(ForwardPass(mode: .soft, keyTemperature: tau)).z
             for b in 0..<CLATestCase.batch {
                 let want = t.reference(image: b) { _, _, _, beta in Reference.sigmoid(beta / tau) }.z
                 for j in t.positions {
@@ -54,9 +54,9 @@ final class CLAForwardTests: XCTestCase {
     func testACLATrainingIsSeededAndHard() throws {
         for k in [4, 16] {
             let t = try CLATestCase(kind: .acla, keys: k)
-            let z = try t.run(ForwardContext(mode: .training, seed: 42, keyTemperature: 0.5)).z
-            let again = try t.run(ForwardContext(mode: .training, seed: 42, keyTemperature: 0.5)).z
-            let other = try t.run(ForwardContext(mode: .training, seed: 43, keyTemperature: 0.5)).z
+            let z = try t.run(ForwardPass(mode: .training, seed: 42, keyTemperature: 0.5)).z
+            let again = try t.run(ForwardPass(mode: .training, seed: 42, keyTemperature: 0.5)).z
+            let other = try t.run(ForwardPass(mode: .training, seed: 43, keyTemperature: 0.5)).z
             XCTAssertEqual(z[2].value, again[2].value, "same seed, same pass")
             XCTAssertNotEqual(z[2].value, other[2].value, "another seed draws other gates")
             let noise = t.trainingNoise(seed: 42)
@@ -83,8 +83,8 @@ final class CLAForwardTests: XCTestCase {
                 for (i, value) in bad.enumerated() where i < v.count { v.data[i] = value }
                 try bias.assign(v)
             }
-            for mode in [ForwardContext.Mode.evaluation, .soft, .training] {
-                let (z, inputs) = try t.run(ForwardContext(mode: mode, seed: 5))
+            for mode in [ForwardPass.Mode.evaluation, .soft, .training] {
+                let (z, inputs) = try t.run(ForwardPass(mode: mode, seed: 5))
                 if mode != .training {
                     for b in 0..<CLATestCase.batch {
                         let want = t.reference(image: b) { _, _, _, beta in
@@ -111,7 +111,7 @@ final class CLAForwardTests: XCTestCase {
             let (stack, _) = try AttentionTesting.makeStack(config, features: 4, layers: 3)
             var rng = RandomGenerator(seed: 3)
             let maps = (0..<3).map { _ in Variable(AttentionTesting.randomTensor([1, 4, 5, 6], &rng)) }
-            let z = try AttentionTesting.run(stack, maps: maps, context: .evaluation)
+            let z = try AttentionTesting.run(stack, maps: maps, pass: .evaluation)
             for j in 0..<3 { XCTAssertEqual(z[j].value, maps[j].value, "\(kind) at layer \(j + 1)") }
         }
     }

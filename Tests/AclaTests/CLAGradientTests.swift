@@ -17,12 +17,12 @@ final class CLAGradientTests: XCTestCase {
         try checkGradients(kind: .acla, mode: .training)
     }
 
-    private func checkGradients(kind: AttentionConfig.Kind, mode: ForwardContext.Mode) throws {
+    private func checkGradients(kind: AttentionConfig.Kind, mode: ForwardPass.Mode) throws {
         let (tau, seed): (Double, UInt64) = (0.8, 9)
         let t = try CLATestCase(kind: kind, keys: 4, offsetScale: 2)
         var rng = RandomGenerator(seed: 77)
         let seeds = t.maps.map { AttentionTesting.randomTensor($0.shape, &rng) }
-        let (z, inputs) = try t.run(ForwardContext(mode: mode, seed: seed, keyTemperature: tau))
+        let (z, inputs) = try t.run(ForwardPass(mode: mode, seed: seed, keyTemperature: tau))
         for j in t.positions { try z[j - 1].backward(gradient: seeds[j - 1]) }
 
         let n = CLATestCase.height * CLATestCase.width

@@ -32,9 +32,9 @@ final class CLATestCase {
     }
 
     /// The implementation's outputs (every layer's z), the maps as leaf variables.
-    func run(_ context: ForwardContext) throws -> (z: [Variable], inputs: [Variable]) {
+    func run(_ context: ForwardPass) throws -> (z: [Variable], inputs: [Variable]) {
         let inputs = maps.map { Variable($0, requiresGrad: true) }
-        return (try AttentionTesting.run(stack, maps: inputs, context: context), inputs)
+        return (try AttentionTesting.run(stack, maps: inputs, pass: context), inputs)
     }
 
     /// Reference z of every layer for image b (identity where no module sits). `mask(j, q, i, beta)`.

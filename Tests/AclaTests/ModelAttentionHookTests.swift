@@ -13,11 +13,11 @@ final class ModelAttentionHookTests: XCTestCase {
             self.bump = bump
             weight = try store.register("attention.2.out.weight", Tensor(shape: [3], data: (0..<3).map { _ in Float(rng.uniform()) }))
         }
-        func begin(context: ForwardContext) { calls.append("begin") }
-        func apply(afterLayer layer: Int, _ x: Variable, context: ForwardContext) throws -> Variable {
+        func begin(pass: ForwardPass) { calls.append("begin") }
+        func apply(afterLayer layer: Int, _ x: Variable, pass: ForwardPass) throws -> Variable {
             calls.append("apply \(layer)")
             shapes.append(x.shape)
-            return layer == 2 ? x.value.map { $0 + bump }.asVariable : x
+            return layer == 2 ? try x.value.map { $0 + bump }.asVariable : x
         }
         func macs(height: Int, width: Int) -> UInt64 { UInt64(height * width * 1000) }
     }

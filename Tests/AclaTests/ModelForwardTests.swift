@@ -133,9 +133,9 @@ final class ModelForwardTests: XCTestCase {
     func testBackwardThroughNetwork() throws {
         let net = try Network(config: ModelConfig.parse(#"{"backbone": "rcan", "scale": 2, "groups": 1, "blocks": 1, "features": 4, "reduction": 2}"#))
         try randomise(net, seed: 2)
-        let input = randomInput([1, 3, 3, 3], seed: 9).map { $0 / 255 }
+        let input = try randomInput([1, 3, 3, 3], seed: 9).map { $0 / 255 }
         func loss() throws -> Double { try net.forward(input).sum() }
-        let y = try net.forward(Variable(input), context: ForwardContext())
+        let y = try net.forward(Variable(input), pass: ForwardPass())
         try y.backward()
         for name in ["body.0.body.0.body.3.conv_du.0.weight", "head.0.bias", "tail.0.0.weight"] {
             let p = net.parameters[name]!

@@ -63,7 +63,7 @@ struct ModelReference {
             for y in 0..<x.h { for xx in 0..<x.w { s += x[c, y, xx] } }
             pooled[c, 0, 0] = s / Double(x.h * x.w)
         }
-        let g = conv(name + ".conv_du.2", relu(conv(name + ".conv_du.0", pooled)))
+        let g = conv(name + ".conv_du.2", try relu(conv(name + ".conv_du.0", pooled)))
         var y = x
         for c in 0..<x.c {
             let s = 1 / (1 + Foundation_exp(-g[c, 0, 0]))
@@ -81,7 +81,7 @@ struct ModelReference {
         switch config.backbone {
         case .edsr:
             for i in 0..<config.blocks {
-                let t = conv("body.\(i).body.2", relu(conv("body.\(i).body.0", r)))
+                let t = conv("body.\(i).body.2", try relu(conv("body.\(i).body.0", r)))
                 r = add(scaled(t, config.resScale), r)
             }
             r = add(conv("body.\(config.blocks)", r), head)
@@ -90,7 +90,7 @@ struct ModelReference {
                 var gr = r
                 for b in 0..<config.blocks {
                     let p = "body.\(g).body.\(b).body"
-                    gr = add(channelAttention(p + ".3", conv(p + ".2", relu(conv(p + ".0", gr)))), gr)
+                    gr = add(channelAttention(p + ".3", conv(p + ".2", try relu(conv(p + ".0", gr)))), gr)
                 }
                 r = add(conv("body.\(g).body.\(config.blocks)", gr), r)
             }

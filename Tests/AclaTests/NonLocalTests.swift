@@ -29,7 +29,7 @@ final class NonLocalTests: XCTestCase {
     func testForwardMatchesReference() throws {
         for kind in [AttentionConfig.Kind.nl, .clnl] {
             let (stack, store, maps) = try make(kind)
-            let z = try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, context: .evaluation)
+            let z = try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, pass: .evaluation)
             for b in 0..<Self.batch {
                 let want = reference(kind, store, maps: maps.map { AttentionTesting.image($0, b) })
                 for j in [0, 2] {
@@ -47,7 +47,7 @@ final class NonLocalTests: XCTestCase {
             var rng = RandomGenerator(seed: 43)
             let seeds = maps.map { AttentionTesting.randomTensor($0.shape, &rng) }
             let inputs = maps.map { Variable($0, requiresGrad: true) }
-            let z = try AttentionTesting.run(stack, maps: inputs, context: ForwardContext(mode: .training))
+            let z = try AttentionTesting.run(stack, maps: inputs, pass: ForwardPass(mode: .training))
             for j in [0, 2] { try z[j].backward(gradient: seeds[j]) }
             var params = Dictionary(uniqueKeysWithValues: [1, 3].map { ($0, AttentionTesting.params(store, position: $0)) })
             var images = (0..<Self.batch).map { b in maps.map { AttentionTesting.image($0, b) } }
@@ -94,22 +94,24 @@ final class NonLocalTests: XCTestCase {
     func testMemoryCapRefusesLargeMaps() throws {
         let (stack, _, maps) = try make(.clnl)
         let needed = (Self.h * Self.w) * (2 * Self.h * Self.w) * 4
-        stack.memoryLimitBytes = needed - 1
-        XCTAssertThrowsError(try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, context: .evaluation)) { error in
+        let limited = ForwardPass()
+        limited.memoryLimitBytes = needed - 1
+        XCTAssertThrowsError(try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, pass: limited)) { error in
             let e = error as? AclaError
             XCTAssertEqual(e?.status, .outOfMemory)
             XCTAssert(e?.message.contains("layer 3") ?? false, e?.message ?? "")
             XCTAssert(e?.message.contains("\(needed - 1) bytes") ?? false, e?.message ?? "")
         }
-        stack.memoryLimitBytes = needed
-        XCTAssertNoThrow(try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, context: .evaluation))
+        limited.memoryLimitBytes = needed
+        XCTAssertNoThrow(try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, pass: limited))
     }
 
     /// The probe reports the largest weights of each source's row of the joint softmax.
     func testProbeReportsTopWeightsPerSource() throws {
         let (stack, store, maps) = try make(.clnl)
-        stack.probe = ProbePixel(y: 1, x: 2)
-        _ = try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, context: .evaluation)
+        let pass = ForwardPass()
+        pass.probe = ProbePixel(y: 1, x: 2)
+        _ = try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, pass: pass)
         let probe = stack.statistics[1].probe
         let n = Self.h * Self.w
         XCTAssertEqual(probe.count, 2 * n, "fewer than 16 pixels: every key is reported")
@@ -135,9 +137,9 @@ final class NonLocalTests: XCTestCase {
                                 (.clnl, 2, n * c * c / 2 + 2 * n * c * c + n * c * c / 2 + 2 * n * n * c)] {
             let (stack, _) = try AttentionTesting.makeStack(AttentionConfig(kind: kind, positions: .list([1, 3])), features: c, layers: 3)
             let first = 2 * n * c * c + n * n * c
-            XCTAssertEqual(stack.macs(height: 48, width: 48), UInt64(first + want), "\(kind) with \(r) sources at layer 3")
+            XCTAssertEqual(try stack.macs(height: 48, width: 48), UInt64(first + want), "\(kind) with \(r) sources at layer 3")
         }
         let (se, _) = try AttentionTesting.makeStack(AttentionConfig(kind: .se, positions: .list([2])), features: 64, layers: 3)
-        XCTAssertEqual(se.macs(height: 48, width: 48), UInt64(64 * 64 / 8))
+        XCTAssertEqual(try se.macs(height: 48, width: 48), UInt64(64 * 64 / 8))
     }
 }

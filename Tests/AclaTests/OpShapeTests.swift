@@ -81,7 +81,7 @@ final class OpShapeTests: XCTestCase {
     }
 
     func testBackwardSeedShape() throws {
-        let y = relu(v([2, 3]))
+        let y = try relu(v([2, 3]))
         NumericCheck.assertThrows(.shape, "seed shape") { try y.backward(gradient: Tensor(zeros: [3, 2])) }
     }
 
@@ -94,9 +94,9 @@ final class OpShapeTests: XCTestCase {
             for x in inputs { XCTAssertEqual(x.grad?.shape, x.shape, what) }
         }
         let e = [0, 3, 2, 2]
-        try run("relu", [v(e)], { relu($0[0]) }, e)
-        try run("sigmoid", [v(e)], { sigmoid($0[0]) }, e)
-        try run("scale", [v(e)], { scale($0[0], by: 2) }, e)
+        try run("relu", [v(e)], { try relu($0[0]) }, e)
+        try run("sigmoid", [v(e)], { try sigmoid($0[0]) }, e)
+        try run("scale", [v(e)], { try scale($0[0], by: 2) }, e)
         try run("add", [v(e), v(e)], { try add($0[0], $0[1]) }, e)
         try run("multiply", [v(e), v(e)], { try multiply($0[0], $0[1]) }, e)
         try run("softmax no channels", [v([1, 0, 2, 2])], { try softmaxChannels($0[0]) }, [1, 0, 2, 2])

@@ -74,4 +74,32 @@ final class RestoreCancelTests: XCTestCase {
         })
         XCTAssertTrue(untouched.allSatisfy { $0 == sentinel })
     }
+
+    /// `shouldCancel` is checked between body layers: a cancel stops inside the first tile.
+    func testCancelBetweenLayersStopsInsideATile() throws {
+        let net = try RestoreTestModels.network(#"{"backbone": "edsr", "scale": 2, "blocks": 6, "features": 4}"#)
+        let restorer = Restorer(network: net)
+        let image = try RestoreTestModels.photoCrop()
+        let plan = try restorer.plan(channels: 3, height: image.height, width: image.width, options: RestoreOptions(tile: 0))
+        var checks = 0
+        var reports: [Int] = []
+        var out = [UInt8](repeating: 0x5A, count: plan.outputCount)
+        XCTAssertThrowsError(try image.pixels.withUnsafeBufferPointer { src in
+            try out.withUnsafeMutableBufferPointer { dst in
+                try restorer.restore(plan, input: src, output: dst, progress: { reports.append($0.done); return .proceed },
+                                     shouldCancel: { checks += 1; return checks == 3 })
+            }
+        }) { XCTAssertEqual(($0 as? AclaError)?.status, .cancelled) }
+        XCTAssertEqual(checks, 3, "the pass stopped at the third between-layer check")
+        XCTAssertEqual(reports, [0], "no pass completed")
+        XCTAssertTrue(out.allSatisfy { $0 == 0x5A })
+        // the same pass object runs normally afterwards (its cancel check was restored)
+        let pass = ForwardPass()
+        XCTAssertNoThrow(try image.pixels.withUnsafeBufferPointer { src in
+            try out.withUnsafeMutableBufferPointer { dst in
+                try restorer.restore(plan, input: src, output: dst, pass: pass, shouldCancel: { false })
+            }
+        })
+        XCTAssertNil(pass.shouldCancel)
+    }
 }

@@ -71,12 +71,13 @@ final class RestoreTilingTests: XCTestCase {
         let restorer = Restorer(network: net)
         let image = try RestoreTestModels.photoCrop()
         // keys must land pixels away from their query, or the test would say nothing about attention
-        net.attention?.probe = ProbePixel(y: 48, x: 56)
-        let whole = try restorer.restore(image, options: RestoreOptions(tile: 0)).image
-        let keys = (net.attention?.statistics ?? []).flatMap(\.probe)
+        let probed = ForwardPass()
+        probed.probe = ProbePixel(y: 48, x: 56)
+        _ = try net.forward(restorer.modelInput(image), pass: probed)
+        let keys = probed.statistics.flatMap(\.probe)
         let distances = keys.map { (Double($0.y) - 48) * (Double($0.y) - 48) + (Double($0.x) - 56) * (Double($0.x) - 56) }
             .map { $0.squareRoot() }.sorted()
-        net.attention?.probe = nil
+        let whole = try restorer.restore(image, options: RestoreOptions(tile: 0)).image
         XCTAssertEqual(keys.count, 5 * 16 * 3)
         let median = distances[distances.count / 2]
         XCTAssertGreaterThan(median, 2.5, "keys reach \(median) px \(TestSeed.note)")

@@ -13,7 +13,7 @@ final class SETests: XCTestCase {
         let maps = (0..<2).map { _ in AttentionTesting.randomTensor([batch, c, h, w], &rng) }
         let seed = AttentionTesting.randomTensor(maps[1].shape, &rng)
         let input = Variable(maps[1], requiresGrad: true)
-        let z = try AttentionTesting.run(stack, maps: [Variable(maps[0]), input], context: .evaluation)
+        let z = try AttentionTesting.run(stack, maps: [Variable(maps[0]), input], pass: .evaluation)
         try z[1].backward(gradient: seed)
         var params = AttentionTesting.params(store, position: 2)
         var images = (0..<batch).map { AttentionTesting.image(maps[1], $0) }

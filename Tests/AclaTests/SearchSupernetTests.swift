@@ -56,7 +56,7 @@ final class SearchSupernetTests: XCTestCase {
         let (stack, store, maps) = try makeSupernet()
         let (tauK, tauL) = (0.9, 1.7)
         let z = try AttentionTesting.run(stack, maps: maps.map { Variable($0) },
-                                         context: ForwardContext(mode: .soft, keyTemperature: tauK, layerTemperature: tauL))
+                                         pass: ForwardPass(mode: .soft, keyTemperature: tauK, layerTemperature: tauL))
         let s = store["search.alpha"]!.value.data.map { Reference.sigmoid(Double($0) / tauL) }
         for b in 0..<Self.batch {
             let want = reference(store, maps: maps.map { AttentionTesting.image($0, b) }, gates: s) { Reference.sigmoid($0 / tauK) }.z
@@ -72,7 +72,7 @@ final class SearchSupernetTests: XCTestCase {
     func testEvaluationSkipsModulesAndEqualsTheDerivedNetwork() throws {
         let (stack, store, maps) = try makeSupernet()
         let inputs = maps.map { Variable($0) }
-        let z = try AttentionTesting.run(stack, maps: inputs, context: .evaluation)
+        let z = try AttentionTesting.run(stack, maps: inputs, pass: .evaluation)
         XCTAssertEqual(z[1].value, maps[1], "module 2 is switched off")
         for b in 0..<Self.batch {
             let want = reference(store, maps: maps.map { AttentionTesting.image($0, b) }, gates: [1, 0, 1]) { $0 > 0 ? 1 : 0 }.z
@@ -94,7 +94,7 @@ final class SearchSupernetTests: XCTestCase {
         let block = 2 * Self.keys * Self.c
         XCTAssertEqual(Array(kept.data[0..<block]), Array(offsets.data[0..<block]), "source layer 1 rows")
         XCTAssertEqual(Array(kept.data[block..<(2 * block)]), Array(offsets.data[(2 * block)..<(3 * block)]), "source layer 3 rows")
-        let zd = try AttentionTesting.run(derived, maps: inputs, context: .evaluation)
+        let zd = try AttentionTesting.run(derived, maps: inputs, pass: .evaluation)
         for j in 0..<Self.layers { XCTAssertLessThan(zd[j].value.maxAbsDifference(z[j].value), 1e-5, "layer \(j + 1)") }
     }
 
@@ -110,7 +110,7 @@ final class SearchSupernetTests: XCTestCase {
         var rng = RandomGenerator(seed: 31)
         let seeds = maps.map { AttentionTesting.randomTensor($0.shape, &rng) }
         let z = try AttentionTesting.run(stack, maps: maps.map { Variable($0) },
-                                         context: ForwardContext(mode: .soft, keyTemperature: tauK, layerTemperature: tauL))
+                                         pass: ForwardPass(mode: .soft, keyTemperature: tauK, layerTemperature: tauL))
         for j in 0..<Self.layers { try z[j].backward(gradient: seeds[j]) }
         var alpha = store["search.alpha"]!.value.data.map(Double.init)
         var params = Dictionary(uniqueKeysWithValues: (1...Self.layers).map { ($0, AttentionTesting.params(store, position: $0)) })
@@ -156,11 +156,11 @@ final class SearchSupernetTests: XCTestCase {
             let (stack, store, maps) = try makeSupernet(kind: kind)
             let (tauK, tauL, backbone) = (0.9, 1.7, 5e6)
             let search = try XCTUnwrap(stack.search)
-            XCTAssertThrowsError(try search.cost(backboneMACs: backbone), "no forward pass yet")
-            _ = try AttentionTesting.run(stack, maps: maps.map { Variable($0) },
-                                         context: ForwardContext(mode: .soft, keyTemperature: tauK, layerTemperature: tauL))
-            let cost = try search.cost(backboneMACs: backbone)
-            let penalty = try search.costPenalty(lambda: 0.3, backboneMACs: backbone)
+            let pass = ForwardPass(mode: .soft, keyTemperature: tauK, layerTemperature: tauL)
+            XCTAssertThrowsError(try search.cost(of: pass, backboneMACs: backbone), "no forward pass yet")
+            _ = try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, pass: pass)
+            let cost = try search.cost(of: pass, backboneMACs: backbone)
+            let penalty = try search.costPenalty(lambda: 0.3, backboneMACs: backbone, pass: pass)
             try penalty.backward()
             var alpha = store["search.alpha"]!.value.data.map(Double.init)
             var gateBias = (1...Self.layers).map { store["attention.\($0).gate.bias"]?.value.data.map(Double.init) ?? [] }
@@ -221,9 +221,9 @@ final class SearchSupernetTests: XCTestCase {
     /// Stage 1 of the search: every layer gate is 1 and alpha receives no gradient.
     func testStageOneOpensEveryLayer() throws {
         let (stack, store, maps) = try makeSupernet(alpha: [-2, -2, -2])
-        let context = ForwardContext(mode: .training, seed: 3, layerGatesOpen: true)
-        let z = try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, context: context)
-        XCTAssertEqual(stack.search?.lastGates?.value.data, [1, 1, 1])
+        let context = ForwardPass(mode: .training, seed: 3, layerGatesOpen: true)
+        let z = try AttentionTesting.run(stack, maps: maps.map { Variable($0) }, pass: context)
+        XCTAssertEqual(context.layerGates?.value.data, [1, 1, 1])
         XCTAssert(zip(z, maps).allSatisfy { $0.value != $1 }, "every module runs")
         try z[2].backward(gradient: Tensor(shape: z[2].shape, repeating: 1))
         XCTAssertNil(store["search.alpha"]!.grad)

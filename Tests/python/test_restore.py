@@ -47,7 +47,7 @@ def test_restore_rgb_gray_and_rgba_against_forward(np):
     out = m.restore(gray, tile=0)
     assert out.shape == (18, 26)
     assert np.abs(out.astype(int) - expected.astype(int)).max() <= 1
-    assert m.restore_output_size(1, 9, 13)[3] == [acla._RESTORE_NOTE_TEXT[acla.RESTORE_NOTE_GRAY_AS_RGB]]
+    assert m.restore_output_size(1, 9, 13)[3] == [acla.restore.NOTE_TEXT[acla.RESTORE_NOTE_GRAY_AS_RGB]]
 
     rgba = np.concatenate([rgb, rng.integers(0, 256, size=(9, 13, 1), dtype=np.uint8)], axis=2)
     out = m.restore(rgba, tile=0)

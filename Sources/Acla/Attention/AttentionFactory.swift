@@ -8,33 +8,40 @@ public enum AttentionFactory {
         return try AttentionModuleStack(config, features: features, layers: layers, store: store, rng: &rng)
     }
 
-    static func validate(_ config: AttentionConfig, features: Int, layers: Int) throws {
-        let kind = config.kind.rawValue
-        guard layers >= 1 else { throw AclaError.invalidArgument("attention needs a backbone with at least one layer, got \(layers)") }
+    /// The attention block against its backbone: positions inside 1...L, sorted and unique, K in
+    /// range, "all" only for a searchable kind, enough channels. Errors name the key.
+    public static func validate(_ config: AttentionConfig, features: Int, layers: Int, layerName: String = "layers") throws {
+        func bad(_ key: String, _ why: String) -> AclaError {
+            AclaError.invalidArgument("model config: \"attention.\(key)\" \(why)")
+        }
+        let name = config.kind.rawValue
+        if config.usesKeys, !AttentionConfig.keyLimits.contains(config.keys) {
+            throw bad("keys", "must be between \(AttentionConfig.keyLimits.lowerBound) and \(AttentionConfig.keyLimits.upperBound), got \(config.keys)")
+        }
         switch config.positions {
         case .all:
-            guard config.kind == .cla || config.kind == .acla else {
-                throw AclaError.unsupported("attention.positions \"all\" (the search supernet) needs kind \"cla\" or \"acla\", got \"\(kind)\"")
+            guard config.kind != .none else { throw bad("positions", "must be empty when attention.kind is \"none\", got \"all\"") }
+            guard try AttentionKinds.kind(config.kind).searchable else {
+                throw AclaError.unsupported("attention.positions \"all\" (the search supernet) needs kind \"cla\" or \"acla\", got \"\(name)\"")
             }
         case .list(let p):
+            if config.kind == .none {
+                guard p.isEmpty else { throw bad("positions", "must be empty when attention.kind is \"none\", got \(p)") }
+                return
+            }
+            guard !p.isEmpty else { throw bad("positions", "must list at least one layer (or be \"all\") for kind \"\(name)\"") }
             for (i, j) in p.enumerated() {
-                guard (1...layers).contains(j) else {
-                    throw AclaError.invalidArgument("attention.positions: \(j) is outside 1...\(layers)")
+                guard (1...max(layers, 1)).contains(j) else {
+                    throw bad("positions", "entry \(j) is outside 1...\(layers) (L = \(layerName) = \(layers))")
                 }
-                guard i == 0 || p[i - 1] < j else {
-                    throw AclaError.invalidArgument("attention.positions must be sorted and unique, got \(p)")
-                }
+                guard i == 0 || p[i - 1] < j else { throw bad("positions", "must be sorted and unique, got \(p)") }
             }
         }
-        if config.kind == .cla || config.kind == .acla {
-            let limits = ModelConfig.Limits.keys
-            guard limits.contains(config.keys) else {
-                throw AclaError.invalidArgument("attention.keys must be in \(limits.lowerBound)...\(limits.upperBound), got \(config.keys)")
-            }
-        }
-        let minimum = config.kind == .nl || config.kind == .clnl ? 2 : 1
+        guard config.kind != .none else { return }
+        guard layers >= 1 else { throw AclaError.invalidArgument("attention needs a backbone with at least one layer, got \(layers)") }
+        let minimum = try AttentionKinds.kind(config.kind).minimumChannels
         guard features >= minimum else {
-            throw AclaError.invalidArgument("\(kind) attention needs at least \(minimum) feature channels, got \(features)")
+            throw AclaError.invalidArgument("\(name) attention needs at least \(minimum) feature channels, got \(features)")
         }
     }
 
@@ -42,21 +49,11 @@ public enum AttentionFactory {
     /// alone, so that `ModelConfig.validate` can refuse an absurd size before anything is
     /// allocated (a supernet's count grows with L^2 * K). Tests check it against built networks.
     public static func parameterCount(_ config: AttentionConfig, features c: Int, layers: Int) -> Int {
-        guard config.kind != .none, layers >= 1 else { return 0 }
+        guard config.kind != .none, layers >= 1, let kind = AttentionKinds.registry[config.kind] else { return 0 }
         let positions = config.resolvedPositions(layers: layers)
         var total = config.positions == .all ? layers : 0
         for i in positions.indices {
-            let r = i + 1   // sources of the i-th module: the positions up to its own (CLA, CLNL)
-            switch config.kind {
-            case .cla, .acla:
-                total += CrossLayerAttention.parameterCount(sources: r, channels: c, keys: config.keys, gated: config.kind == .acla)
-            case .nl, .clnl:
-                total += NonLocalAttention.parameterCount(channels: c)
-            case .se:
-                total += SqueezeExcitation.parameterCount(channels: c)
-            case .none:
-                break
-            }
+            total += kind.parameterCount(kind.readsEarlierLayers ? i + 1 : 1, c, config.keys)
         }
         return total
     }
@@ -65,13 +62,8 @@ public enum AttentionFactory {
     /// 2 * r * K offsets for their r sources, far more than the backbone's features for a deep
     /// supernet; NL/CLNL's attention matrix has its own limit.
     public static func widestMapChannels(_ config: AttentionConfig, features: Int, layers: Int) -> Int {
-        switch config.kind {
-        case .cla, .acla:
-            return 2 * config.keys * config.resolvedPositions(layers: layers).count
-        case .nl, .clnl, .se:
-            return features
-        case .none:
-            return 0
-        }
+        guard config.kind != .none, let kind = AttentionKinds.registry[config.kind] else { return 0 }
+        let r = kind.readsEarlierLayers ? config.resolvedPositions(layers: layers).count : 1
+        return kind.widestMapChannels(r, features, config.keys)
     }
 }

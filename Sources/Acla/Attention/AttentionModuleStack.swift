@@ -1,6 +1,6 @@
-/// The attention of one network: the modules at their insert positions, the key bank of
-/// pre-attention maps they read (ATTENTION.md section 2), and for positions "all" the search
-/// supernet's layer gates (section 5).
+/// The attention of one network: the modules at their insert positions and, for positions "all",
+/// the search supernet's layer gates (section 5). Read-only during a forward: the key bank and
+/// everything else a pass produces live in its `ForwardPass`.
 public final class AttentionModuleStack: AttentionStack {
     public let kind: AttentionConfig.Kind
     /// P: sorted 1-based layers after which a module runs.
@@ -8,38 +8,24 @@ public final class AttentionModuleStack: AttentionStack {
     public let layers: Int
     let modules: [AttentionModule]
     private let moduleAt: [Int: Int]
-    private var bank: [Int: Variable] = [:]
-    private var layerGates: Variable?
-    private var begun = false
-    private var beginError: Error?
-    public var probe: ProbePixel?
-    /// 1 GiB by default: a 48x48 map gives CLNL with 5 sources a 2304 x 11520 matrix (106 MB).
-    public var memoryLimitBytes = 1 << 30
     public let search: SearchSupernet?
+    private let recordLock = Mutex()
+    private var lastRecord: [AttentionModuleStatistics]
 
-    /// Builds the modules in position order, registering their parameters in `store` (after the
-    /// backbone's), then `search.alpha` for positions "all".
+    /// Builds the modules in position order (AttentionKinds), registering their parameters in
+    /// `store` after the backbone's, then `search.alpha` for positions "all".
     init(_ config: AttentionConfig, features: Int, layers: Int, store: ParameterStore,
          rng: inout RandomGenerator) throws {
         let positions = config.resolvedPositions(layers: layers)
         kind = config.kind
         self.positions = positions
         self.layers = layers
+        let make = try AttentionKinds.kind(config.kind)
         var modules: [AttentionModule] = []
         for j in positions {
-            let sources = kind == .nl || kind == .se ? [j] : positions.filter { $0 <= j }
-            switch kind {
-            case .cla, .acla:
-                modules.append(try CrossLayerAttention(position: j, sourceLayers: sources, channels: features,
-                                                       keys: config.keys, gated: kind == .acla, store: store, rng: &rng))
-            case .nl, .clnl:
-                modules.append(try NonLocalAttention(kind: kind, position: j, sourceLayers: sources, channels: features,
-                                                     store: store, rng: &rng))
-            case .se:
-                modules.append(try SqueezeExcitation(position: j, channels: features, store: store, rng: &rng))
-            case .none:
-                break
-            }
+            let sources = make.readsEarlierLayers ? positions.filter { $0 <= j } : [j]
+            modules.append(try make.build(AttentionKinds.Site(position: j, sourceLayers: sources, channels: features,
+                                                              keys: config.keys), store, &rng))
         }
         self.modules = modules
         moduleAt = Dictionary(uniqueKeysWithValues: modules.enumerated().map { ($1.position, $0) })
@@ -48,46 +34,47 @@ public final class AttentionModuleStack: AttentionStack {
         } else {
             search = nil
         }
+        lastRecord = modules.map(\.blankStatistics)
     }
 
-    public func begin(context: ForwardContext) {
-        bank.removeAll()
-        begun = true
-        layerGates = nil
-        beginError = nil
-        guard let search else { return }
-        do {
-            layerGates = try search.sampleGates(context)
-        } catch {
-            beginError = error   // an invalid layer temperature: reported by the first apply
-        }
+    public func begin(pass: ForwardPass) throws {
+        pass.bank.removeAll()
+        pass.keyMasks.removeAll()
+        pass.layerGates = nil
+        pass.statistics = modules.map(\.blankStatistics)
+        if let search { pass.layerGates = try search.sampleGates(pass) }
     }
 
-    public func apply(afterLayer layer: Int, _ x: Variable, context: ForwardContext) throws -> Variable {
+    public func apply(afterLayer layer: Int, _ x: Variable, pass: ForwardPass) throws -> Variable {
         guard let index = moduleAt[layer] else { return x }
-        guard begun else { throw AclaError.state("attention stack: begin(context:) was not called before layer \(layer)") }
-        if let beginError { throw beginError }
-        bank[layer] = x
+        guard pass.statistics.count == modules.count else {
+            throw AclaError.state("attention stack: begin(pass:) was not called before layer \(layer)")
+        }
+        pass.bank[layer] = x
         let module = modules[index]
         var sources: [Variable] = []
         for l in module.sourceLayers {
-            guard let map = bank[l] else {
+            guard let map = pass.bank[l] else {
                 throw AclaError.state("attention at layer \(layer) reads layer \(l), which has not run in this pass")
             }
             sources.append(map)
         }
-        let pass = AttentionPass(context: context, layerGates: layerGates, probe: probe, memoryLimitBytes: memoryLimitBytes)
-        let z = try module.forward(x, sources: sources, pass: pass)
-        if layer == positions.last {
-            bank.removeAll()   // nothing reads the bank after the last module: free the maps
-            begun = false
-        }
+        var record = pass.statistics[index]
+        let z = try module.forward(x, sources: sources, pass: pass, record: &record)
+        pass.statistics[index] = record
+        if layer == positions.last { pass.bank.removeAll() }   // nothing reads the bank after the last module
         return z
     }
 
-    public func macs(height: Int, width: Int) -> UInt64 {
-        modules.reduce(0) { SaturatingMACs.add($0, $1.macs(height: height, width: width)) }
+    public func finish(pass: ForwardPass) {
+        let record = pass.statistics
+        guard record.count == modules.count else { return }
+        recordLock.locked { lastRecord = record }
     }
 
-    public var statistics: [AttentionModuleStatistics] { modules.map(\.statistics) }
+    public func macs(height: Int, width: Int) throws -> UInt64 {
+        try MacCount.sum(modules.map { try $0.macs(height: height, width: width) })
+    }
+
+    public var statistics: [AttentionModuleStatistics] { recordLock.locked { lastRecord } }
 }

@@ -13,14 +13,8 @@ final class CrossLayerAttention: AttentionModule {
     let value: Conv2dLayer
     let out: Conv2dLayer
     let gate: Conv2dLayer?
-    private(set) var statistics: AttentionModuleStatistics
-    /// The key gates m of the last forward pass ([n, r*K, h, w], before layer gates), for the
-    /// search cost; nil for CLA, and kept only in a search supernet (`keepsMask`).
-    private(set) var lastMask: Variable?
+    /// In a search supernet the key gates of each pass are kept in the pass for the cost.
     var keepsMask = false
-    /// Feature-map size and batch of the last forward pass (0 when skipped or never run).
-    private(set) var lastPixels = 0
-    private(set) var lastBatch = 0
 
     /// Registers `attention.{position}.offset|logits|value|out|gate` in that order; only `value`
     /// draws from the generator (PyTorch's default init), the rest are fixed (section 3 tables).
@@ -40,8 +34,25 @@ final class CrossLayerAttention: AttentionModule {
         out = try Conv2dLayer(name + ".out", weight: Tensor(zeros: [c, c, 1, 1]), bias: Tensor(zeros: [c]), store: store)
         gate = gated ? try Conv2dLayer(name + ".gate", weight: Tensor(zeros: [1, c, 1, 1]),
                                        bias: Tensor(shape: [1], repeating: 3), store: store) : nil
-        statistics = AttentionModuleStatistics(position: position, kind: gated ? .acla : .cla,
-                                               sourceLayers: sourceLayers, keys: k)
+    }
+
+    static func registration(gated: Bool) -> AttentionKinds.Kind {
+        AttentionKinds.Kind(
+            readsEarlierLayers: true, searchable: true, minimumChannels: 1,
+            parameterCount: { r, c, k in parameterCount(sources: r, channels: c, keys: k, gated: gated) },
+            widestMapChannels: { r, _, k in 2 * k * r },
+            build: { site, store, rng in
+                try CrossLayerAttention(position: site.position, sourceLayers: site.sourceLayers, channels: site.channels,
+                                        keys: site.keys, gated: gated, store: store, rng: &rng)
+            })
+    }
+
+    var blankStatistics: AttentionModuleStatistics {
+        AttentionModuleStatistics(position: position, kind: gated ? .acla : .cla, sourceLayers: sourceLayers, keys: keys)
+    }
+
+    func cost(height: Int, width: Int) -> CrossLayerCost {
+        CrossLayerCost(pixels: height * width, channels: channels, keys: keys, gated: gated)
     }
 
     var gated: Bool { gate != nil }
@@ -52,21 +63,19 @@ final class CrossLayerAttention: AttentionModule {
         3 * k * r * (c + 1) + 2 * c * (c + 1) + (gated ? c + 1 : 0)
     }
 
-    func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
+    func forward(_ x: Variable, sources: [Variable], pass: ForwardPass,
+                 record: inout AttentionModuleStatistics) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
         let (n, h, w) = (x.shape[0], x.shape[2], x.shape[3])
         let r = sourceLayers.count
-        let context = pass.context
-        let evaluation = context.mode == .evaluation
+        let evaluation = pass.mode == .evaluation
         let layerGates = pass.layerGates
         // At evaluation a layer gate is exactly 0 or 1: a module or source switched off is skipped.
         let isOn = { (layer: Int) -> Bool in !evaluation || (layerGates?.value.data[layer - 1] ?? 1) != 0 }
-        (statistics.height, statistics.width) = (h, w)
-        statistics.denseMACs = macs(height: h, width: w)
-        guard isOn(position) else {
-            record(skippedBatch: n)
-            return x
-        }
+        (record.height, record.width, record.batch) = (h, w, n)
+        record.denseMACs = try macs(height: h, width: w)
+        record.hasRun = true
+        guard isOn(position) else { return x }   // skipped: nothing open, nothing measured
         let active = sourceLayers.map(isOn)
         let offsets = try offset(x)
         let logitMap = try logits(x)
@@ -82,7 +91,7 @@ final class CrossLayerAttention: AttentionModule {
             var gateMaps: [Variable?] = []
             for (src, on) in zip(sources, active) { gateMaps.append(on ? try gate(src) : nil) }
             let beta = try sampleGates(gateMaps, offsets: offsets, keys: keys)
-            mask = try gumbelGate(beta, mode: context.mode, temperature: context.keyTemperature, rng: &context.rng)
+            mask = try gumbelGate(beta, mode: pass.mode, temperature: pass.keyTemperature, rng: &pass.rng)
         }
         let effective = try layerGates.map {
             try effectiveMask(mask, layerGates: $0, sourceLayers: sourceLayers, keys: keys, shape: [n, r * keys, h, w])
@@ -96,47 +105,22 @@ final class CrossLayerAttention: AttentionModule {
         let projected = try out(aggregated.output)
         let z = try layerGates.map { try addGated(x, projected, layerGates: $0, index: position - 1) }
             ?? add(x, projected)
-        lastMask = keepsMask ? mask : nil
-        (lastPixels, lastBatch) = (h * w, n)
-        record(batch: n, height: h, width: w, activeSources: active.filter { $0 }.count,
-               gathered: aggregated.gathered)
+        if keepsMask, let mask { pass.keyMasks[position] = mask }
+        try measure(&record, activeSources: active.filter { $0 }.count, gathered: aggregated.gathered)
         if let probe = pass.probe, probe.y >= 0, probe.y < h, probe.x >= 0, probe.x < w {
-            statistics.probe = probeKeys(at: probe, width: w, offsets: offsets.value, logits: logitMap.value,
-                                         mask: effective?.value)
+            record.probe = probeKeys(at: probe, width: w, offsets: offsets.value, logits: logitMap.value,
+                                     mask: effective?.value)
         }
         return z
     }
 
-    private func record(skippedBatch n: Int) {
-        lastMask = nil
-        (lastPixels, lastBatch) = (0, n)
-        statistics.hasRun = true
-        statistics.openKeyFraction = 0
-        statistics.gatheredKeys = 0
-        statistics.measuredMACs = 0
-        statistics.probe = []
-    }
-
-    private func record(batch n: Int, height h: Int, width w: Int, activeSources: Int, gathered: Int64) {
-        let (pixels, c, r, k) = (h * w, channels, sourceLayers.count, keys)
-        let gatheredPerImage = UInt64(max(gathered, 0)) / UInt64(max(n, 1))
-        statistics.hasRun = true
-        statistics.gatheredKeys = gathered
-        let possible = Double(n) * Double(r * k) * Double(pixels)
-        statistics.openKeyFraction = possible > 0 ? Double(gathered) / Double(possible) : 0
-        statistics.measuredMACs = SaturatingMACs.sum(
-            SaturatingMACs.product(pixels, c, c),                                    // out conv
-            SaturatingMACs.product(3, k, r, pixels, c),                              // offset + logit convs
-            SaturatingMACs.times(sourceMACs(pixels: pixels), activeSources),         // value (and gate) per source
-            SaturatingMACs.times(gatheredPerImage, 5 * c))                           // 4 taps + 1 add per channel
-        statistics.probe = []
-    }
-
-    /// Per source: the value conv, and for ACLA the gate conv and the 4 MACs of sampling each gate.
-    private func sourceMACs(pixels: Int) -> UInt64 {
-        SaturatingMACs.sum(SaturatingMACs.product(pixels, channels, channels),
-                     gated ? SaturatingMACs.product(pixels, channels) : 0,
-                     gated ? SaturatingMACs.product(4, keys, pixels) : 0)
+    private func measure(_ record: inout AttentionModuleStatistics, activeSources: Int, gathered: Int64) throws {
+        let (n, pixels) = (max(record.batch, 1), record.height * record.width)
+        record.gatheredKeys = gathered
+        let possible = Double(n) * Double(sourceLayers.count * keys) * Double(pixels)
+        record.openKeyFraction = possible > 0 ? Double(gathered) / possible : 0
+        record.measuredMACs = try cost(height: record.height, width: record.width)
+            .measured(activeSources: activeSources, gatheredPerImage: UInt64(max(gathered, 0)) / UInt64(n))
     }
 
     /// The keys of one query pixel of the first image: locations, joint-softmax weights, open flags.
@@ -156,13 +140,9 @@ final class CrossLayerAttention: AttentionModule {
         }
     }
 
-    /// Section 5 with every gate open: out conv, then per source the offset/logit rows, value conv,
-    /// gate conv and sampling (ACLA), and 5 MACs per channel for each of the K keys per pixel.
-    func macs(height: Int, width: Int) -> UInt64 {
+    /// Section 5 with every gate open (CrossLayerCost).
+    func macs(height: Int, width: Int) throws -> UInt64 {
         guard height > 0, width > 0 else { return 0 }
-        let pixels = height * width
-        let perSource = SaturatingMACs.sum(SaturatingMACs.product(3, keys, pixels, channels), sourceMACs(pixels: pixels),
-                                     SaturatingMACs.product(5, channels, keys, pixels))
-        return SaturatingMACs.add(SaturatingMACs.product(pixels, channels, channels), SaturatingMACs.times(perSource, sourceLayers.count))
+        return try cost(height: height, width: width).dense(sources: sourceLayers.count)
     }
 }

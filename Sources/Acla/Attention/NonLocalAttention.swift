@@ -12,7 +12,7 @@ final class NonLocalAttention: AttentionModule {
     let phi: Conv2dLayer
     let g: Conv2dLayer
     let out: Conv2dLayer
-    private(set) var statistics: AttentionModuleStatistics
+    let kind: AttentionConfig.Kind
     /// Keys per source the probe reports (the paper's Figure 2 shows the top 16 of CLNL).
     static let probeKeys = 16
 
@@ -27,7 +27,22 @@ final class NonLocalAttention: AttentionModule {
         phi = try Conv2dLayer(name + ".phi", in: c, out: inner, kernel: 1, store: store, rng: &rng)
         g = try Conv2dLayer(name + ".g", in: c, out: inner, kernel: 1, store: store, rng: &rng)
         out = try Conv2dLayer(name + ".out", weight: Tensor(zeros: [c, inner, 1, 1]), bias: Tensor(zeros: [c]), store: store)
-        statistics = AttentionModuleStatistics(position: position, kind: kind, sourceLayers: sourceLayers, keys: 0)
+        self.kind = kind
+    }
+
+    static func registration(kind: AttentionConfig.Kind) -> AttentionKinds.Kind {
+        AttentionKinds.Kind(
+            readsEarlierLayers: kind == .clnl, searchable: false, minimumChannels: 2,
+            parameterCount: { _, c, _ in parameterCount(channels: c) },
+            widestMapChannels: { _, c, _ in c },
+            build: { site, store, rng in
+                try NonLocalAttention(kind: kind, position: site.position, sourceLayers: site.sourceLayers,
+                                      channels: site.channels, store: store, rng: &rng)
+            })
+    }
+
+    var blankStatistics: AttentionModuleStatistics {
+        AttentionModuleStatistics(position: position, kind: kind, sourceLayers: sourceLayers, keys: 0)
     }
 
     /// What `init` registers: theta, phi and g (C -> C/2) and out (C/2 -> C), each with a bias.
@@ -36,7 +51,8 @@ final class NonLocalAttention: AttentionModule {
         return 3 * inner * (c + 1) + c * (inner + 1)
     }
 
-    func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
+    func forward(_ x: Variable, sources: [Variable], pass: ForwardPass,
+                 record: inout AttentionModuleStatistics) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
         let (h, w) = (x.shape[2], x.shape[3])
         try requireAttentionMatrix(pixels: h * w, sources: sources.count, limit: pass.memoryLimitBytes)
@@ -48,15 +64,14 @@ final class NonLocalAttention: AttentionModule {
         }
         let y = try nonLocalAggregate(queries, keys: phis, values: gs)
         let z = try add(x, try out(y))
-        statistics.hasRun = true
-        (statistics.height, statistics.width) = (h, w)
-        statistics.denseMACs = macs(height: h, width: w)
-        statistics.openKeyFraction = 1
-        statistics.gatheredKeys = Int64(x.shape[0]) * Int64(h * w) * Int64(h * w * sources.count)
-        statistics.measuredMACs = macs(height: h, width: w)
-        statistics.probe = []
+        record.hasRun = true
+        (record.height, record.width, record.batch) = (h, w, x.shape[0])
+        record.denseMACs = try macs(height: h, width: w)
+        record.openKeyFraction = 1
+        record.gatheredKeys = Int64(x.shape[0]) * Int64(h * w) * Int64(h * w * sources.count)
+        record.measuredMACs = record.denseMACs
         if let p = pass.probe, p.y >= 0, p.y < h, p.x >= 0, p.x < w {
-            statistics.probe = try probe(p, width: w, queries: queries.value, keys: phis.map(\.value))
+            record.probe = try probe(p, width: w, queries: queries.value, keys: phis.map(\.value))
         }
         return z
     }
@@ -69,7 +84,7 @@ final class NonLocalAttention: AttentionModule {
         let (bytes, o3) = entries.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
         guard !o1, !o2, !o3, bytes <= limit, keys <= Int(Int32.max) else {
             let size = o1 || o2 || o3 ? "more than \(Int.max)" : "\(bytes)"
-            throw AclaError.outOfMemory("\(statistics.kind.rawValue) attention at layer \(position) needs a \(pixels) x \(pixels * sources) attention matrix (\(size) bytes), over the limit of \(limit) bytes; use smaller inputs (tiles) or raise the limit")
+            throw AclaError.outOfMemory("\(kind.rawValue) attention at layer \(position) needs a \(pixels) x \(pixels * sources) attention matrix (\(size) bytes), over the limit of \(limit) bytes; use smaller inputs (tiles) or raise the limit")
         }
     }
 
@@ -78,13 +93,12 @@ final class NonLocalAttention: AttentionModule {
         let inner32 = try kernelInt32(inner, "non-local channels")
         let hw = queries.shape[2] * queries.shape[3]
         let r = keys.count
-        var phiAll = [Float](repeating: 0, count: inner * r * hw)
-        for (s, k) in keys.enumerated() {
-            for c in 0..<inner { for i in 0..<hw { phiAll[c * r * hw + s * hw + i] = k.data[c * hw + i] } }
-        }
+        let phiAll = try gatherSources(keys, image: 0, channels: inner, pixels: hw)
         var row = [Float](repeating: 0, count: r * hw)
         queries.data.withUnsafeBufferPointer { qp in
-            ak_nonlocal_row(qp.baseAddress, phiAll, inner32, hw, r * hw, p.y * w + p.x, &row)
+            phiAll.withUnsafeBufferPointer { pp in
+                ak_nonlocal_row(qp.baseAddress, pp.baseAddress, inner32, hw, r * hw, p.y * w + p.x, &row)
+            }
         }
         var result: [ProbedKey] = []
         for s in 0..<r {
@@ -99,64 +113,99 @@ final class NonLocalAttention: AttentionModule {
 
     /// theta N C C' + r (phi, g) 2 N C C' + out N C' C + r (affinities, aggregation) 2 N N C'
     /// (section 6: NL 2NC^2 + N^2 C, CLNL NC^2/2 + rNC^2 + NC^2/2 + rN^2 C for even C).
-    func macs(height: Int, width: Int) -> UInt64 {
+    func macs(height: Int, width: Int) throws -> UInt64 {
         guard height > 0, width > 0 else { return 0 }
         let (n, c, ci, r) = (height * width, channels, inner, sourceLayers.count)
-        return SaturatingMACs.sum(SaturatingMACs.product(2, n, c, ci), SaturatingMACs.product(2, r, n, c, ci), SaturatingMACs.product(2, r, n, n, ci))
+        return try MacCount.sum([MacCount.product(2, n, c, ci), MacCount.product(2, r, n, c, ci), MacCount.product(2, r, n, n, ci)])
     }
 }
 
+/// The maps of image `b` side by side along the pixels: all[c][s * hw + i] = maps[s][b, c, i].
+func gatherSources(_ maps: [Tensor], image b: Int, channels ci: Int, pixels hw: Int) throws -> TensorData {
+    let r = maps.count
+    var all = try TensorData.buffer(ci * r * hw, zeroed: false)
+    all.withUnsafeMutableBufferPointer { dst in
+        for (s, m) in maps.enumerated() {
+            m.data.withUnsafeBufferPointer { src in
+                for c in 0..<ci {
+                    let from = (b * ci + c) * hw, to = c * r * hw + s * hw
+                    for i in 0..<hw { dst[to + i] = src[from + i] }
+                }
+            }
+        }
+    }
+    return all
+}
+
 /// y[b] = g_all softmax_rows(theta^T phi_all)^T per image, sources side by side along the keys.
+/// The N x rN attention matrix is scratch (bounded by the pass's memory limit before this runs);
+/// every buffer comes from throwing allocations, so a raised limit fails with an error, not a trap.
 func nonLocalAggregate(_ queries: Variable, keys: [Variable], values: [Variable]) throws -> Variable {
     let (n, ci, h, w) = (queries.shape[0], queries.shape[1], queries.shape[2], queries.shape[3])
     let (hw, r) = (h * w, keys.count)
     for t in keys + values { try t.value.requireShape(queries.shape, "non-local key/value map") }
     let threads = Threads.count
     let ci32 = try kernelInt32(ci, "non-local channels")
-    let gatherKeys = { (maps: [Variable], b: Int) -> [Float] in
-        var all = [Float](repeating: 0, count: ci * r * hw)
-        for (s, m) in maps.enumerated() {
-            for c in 0..<ci {
-                let src = (b * ci + c) * hw
-                for i in 0..<hw { all[c * r * hw + s * hw + i] = m.value.data[src + i] }
-            }
-        }
-        return all
-    }
-    var y = Tensor(zeros: queries.shape)
-    var attn = [Float](repeating: 0, count: hw * r * hw)
+    let attentionCount = try CheckedSize.product([hw, r, hw], limit: Int.max, what: "non-local attention matrix")
+    var y = try Tensor(uninitialized: queries.shape)
+    var attn = try TensorData.buffer(attentionCount, zeroed: false)
     for b in 0..<n {
-        let (phiAll, gAll) = (gatherKeys(keys, b), gatherKeys(values, b))
+        let phiAll = try gatherSources(keys.map(\.value), image: b, channels: ci, pixels: hw)
+        let gAll = try gatherSources(values.map(\.value), image: b, channels: ci, pixels: hw)
         queries.value.data.withUnsafeBufferPointer { qp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                ak_nonlocal_forward(qp.baseAddress! + b * ci * hw, phiAll, gAll, ci32, hw, r * hw,
-                                    &attn, yp.baseAddress! + b * ci * hw, threads)
+                phiAll.withUnsafeBufferPointer { pp in
+                    gAll.withUnsafeBufferPointer { gp in
+                        attn.withUnsafeMutableBufferPointer { ap in
+                            ak_nonlocal_forward(qp.baseAddress! + b * ci * hw, pp.baseAddress, gp.baseAddress, ci32, hw, r * hw,
+                                                ap.baseAddress, yp.baseAddress! + b * ci * hw, threads)
+                        }
+                    }
+                }
             }
         }
     }
-    attn = []
+    attn = try TensorData.buffer(0, zeroed: false)
     return Variable.result(y, parents: [queries] + keys + values) { dy in
-        var dq = Tensor(zeros: queries.shape)
-        var dk = keys.map { _ in Tensor(zeros: queries.shape) }, dv = dk
-        var attn = [Float](repeating: 0, count: hw * r * hw), dattn = attn
+        var dq = try Tensor(checkedZeros: queries.shape)
+        var dk = try keys.map { _ in try Tensor(uninitialized: queries.shape) }, dv = try keys.map { _ in try Tensor(uninitialized: queries.shape) }
+        var attn = try TensorData.buffer(attentionCount, zeroed: true), dattn = try TensorData.buffer(attentionCount, zeroed: true)
         for b in 0..<n {
-            let (phiAll, gAll) = (gatherKeys(keys, b), gatherKeys(values, b))
-            var dphi = [Float](repeating: 0, count: ci * r * hw), dg = dphi
+            let phiAll = try gatherSources(keys.map(\.value), image: b, channels: ci, pixels: hw)
+            let gAll = try gatherSources(values.map(\.value), image: b, channels: ci, pixels: hw)
+            var dphi = try TensorData.buffer(ci * r * hw, zeroed: true), dg = try TensorData.buffer(ci * r * hw, zeroed: true)
             queries.value.data.withUnsafeBufferPointer { qp in
                 dy.data.withUnsafeBufferPointer { gp in
                     dq.data.withUnsafeMutableBufferPointer { dqp in
-                        ak_nonlocal_backward(qp.baseAddress! + b * ci * hw, phiAll, gAll, ci32, hw, r * hw,
-                                             gp.baseAddress! + b * ci * hw, &attn, &dattn,
-                                             dqp.baseAddress! + b * ci * hw, &dphi, &dg, threads)
+                        phiAll.withUnsafeBufferPointer { pp in
+                            gAll.withUnsafeBufferPointer { vp in
+                                attn.withUnsafeMutableBufferPointer { ap in
+                                    dattn.withUnsafeMutableBufferPointer { dap in
+                                        dphi.withUnsafeMutableBufferPointer { dpp in
+                                            dg.withUnsafeMutableBufferPointer { dgp in
+                                                ak_nonlocal_backward(qp.baseAddress! + b * ci * hw, pp.baseAddress, vp.baseAddress,
+                                                                     ci32, hw, r * hw, gp.baseAddress! + b * ci * hw,
+                                                                     ap.baseAddress, dap.baseAddress, dqp.baseAddress! + b * ci * hw,
+                                                                     dpp.baseAddress, dgp.baseAddress, threads)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
             for s in 0..<r {
-                for c in 0..<ci {
-                    let dst = (b * ci + c) * hw
-                    for i in 0..<hw {
-                        dk[s].data[dst + i] = dphi[c * r * hw + s * hw + i]
-                        dv[s].data[dst + i] = dg[c * r * hw + s * hw + i]
+                dk[s].data.withUnsafeMutableBufferPointer { dkp in
+                    dv[s].data.withUnsafeMutableBufferPointer { dvp in
+                        for c in 0..<ci {
+                            let dst = (b * ci + c) * hw, src = c * r * hw + s * hw
+                            for i in 0..<hw {
+                                dkp[dst + i] = dphi[src + i]
+                                dvp[dst + i] = dg[src + i]
+                            }
+                        }
                     }
                 }
             }

@@ -8,8 +8,6 @@ public final class SearchSupernet {
     /// `search.alpha`, one entry per layer.
     public let alpha: Variable
     public let layers: Int
-    /// The layer gates s of the last forward pass (nil before the first).
-    public private(set) var lastGates: Variable?
     let modules: [CrossLayerAttention]
     private let store: ParameterStore
 
@@ -23,12 +21,10 @@ public final class SearchSupernet {
 
     /// s for one forward pass: the binary Gumbel gate on alpha (hard with straight-through in
     /// training, strict `alpha > 0` at evaluation, sigmoid in soft mode), or all ones in stage 1.
-    func sampleGates(_ context: ForwardContext) throws -> Variable {
-        let gates = context.layerGatesOpen
+    func sampleGates(_ pass: ForwardPass) throws -> Variable {
+        pass.layerGatesOpen
             ? Variable(Tensor(shape: [layers], repeating: 1))
-            : try gumbelGate(alpha, mode: context.mode, temperature: context.layerTemperature, rng: &context.rng)
-        lastGates = gates
-        return gates
+            : try gumbelGate(alpha, mode: pass.mode, temperature: pass.layerTemperature, rng: &pass.rng)
     }
 
     /// The insert positions the search found: `{ j : alpha_j >= 0 }`.
@@ -36,20 +32,22 @@ public final class SearchSupernet {
         (0..<layers).filter { alpha.value.data[$0] >= 0 }.map { $0 + 1 }
     }
 
-    /// `cost = backbone + sum_j s_j * cost_j` in MACs (a [1] tensor) for the last forward pass,
+    /// `cost = backbone + sum_j s_j * cost_j` in MACs (a [1] tensor) for a forward pass that ran,
     /// differentiable in s (so in alpha) and in the key gates m (so in the gate convs and offsets).
     /// `backboneMACs` is the backbone's convolution MACs for one image of that pass.
-    public func cost(backboneMACs: Double) throws -> Variable {
-        guard let gates = lastGates else { throw AclaError.state("the search cost needs a forward pass first") }
-        return try searchCost(gates: gates, modules: modules, backboneMACs: backboneMACs)
+    public func cost(of pass: ForwardPass, backboneMACs: Double) throws -> Variable {
+        guard let gates = pass.layerGates, pass.statistics.count == modules.count else {
+            throw AclaError.state("the search cost needs a forward pass of this supernet first")
+        }
+        return try searchCost(gates: gates, modules: modules, pass: pass, backboneMACs: backboneMACs)
     }
 
     /// `lambda * log(cost / 1e9)`: the term eq. 14 adds to the reconstruction loss (cost in GMACs).
-    public func costPenalty(lambda: Double, backboneMACs: Double) throws -> Variable {
+    public func costPenalty(lambda: Double, backboneMACs: Double, pass: ForwardPass) throws -> Variable {
         guard lambda.isFinite, lambda >= 0 else {
             throw AclaError.invalidArgument("search cost weight lambda must be finite and >= 0, got \(lambda)")
         }
-        let c = try cost(backboneMACs: backboneMACs)
+        let c = try cost(of: pass, backboneMACs: backboneMACs)
         let value = c.value.data[0]
         let penalty = Float(lambda * Foundation.log(Double(value) / 1e9))
         return Variable.result(Tensor(shape: [1], repeating: penalty), parents: [c]) { g in
@@ -113,53 +111,54 @@ func selectSourceRows(_ t: Tensor, from sources: [Int], keep: [Int], keys: Int, 
     return try Tensor(shape: [keep.count * block] + t.shape.dropFirst(), data: data)
 }
 
-/// cost = backbone + sum_j s_j [N C^2 + sum_{l in R_j} s_l (A + 5 C sum_{i,k} m_{i,l,k})] with
-/// A = 3KNC + NC^2 (+ NC + 4KN for ACLA); m = 1 for CLA. Masks are averaged over the batch.
-private func searchCost(gates: Variable, modules: [CrossLayerAttention], backboneMACs: Double) throws -> Variable {
+/// cost = backbone + sum_j s_j [output + sum_{l in R_j} s_l (perSource + perKey sum_{i,k} m_{i,l,k})]
+/// with the terms of `CrossLayerCost`; m = 1 for CLA (every key gathered). Masks are averaged over
+/// the batch.
+private func searchCost(gates: Variable, modules: [CrossLayerAttention], pass: ForwardPass,
+                        backboneMACs: Double) throws -> Variable {
     let s = gates.value.data.map(Double.init)
-    let pixels = Double(modules.map(\.lastPixels).max() ?? 0)
-    struct Term { let module: CrossLayerAttention; let sums: [Double] }
+    let pixels = pass.statistics.map { $0.height * $0.width }.max() ?? 0
+    struct Term { let module: CrossLayerAttention; let cost: CrossLayerCost; let mask: Variable?; let batch: Int; let sums: [Double] }
     var terms: [Term] = []
     var total = backboneMACs
-    for m in modules {
-        let (c, k) = (Double(m.channels), Double(m.keys))
-        var a = 3 * k * pixels * c + pixels * c * c
-        if m.gated { a += pixels * c + 4 * k * pixels }
+    for (index, m) in modules.enumerated() {
+        let cost = CrossLayerCost(pixels: pixels, channels: m.channels, keys: m.keys, gated: m.gated)
+        let mask = pass.keyMasks[m.position]
+        let batch = max(pass.statistics[index].batch, 1)
         let sums = m.sourceLayers.indices.map { src -> Double in
-            guard m.gated else { return k * pixels }
-            return maskSum(m.lastMask, source: src, keys: m.keys) / Double(max(m.lastBatch, 1))
+            guard m.gated else { return Double(m.keys) * Double(pixels) }
+            return maskSum(mask, source: src, keys: m.keys) / Double(batch)
         }
-        var costJ = pixels * c * c
-        for (src, l) in m.sourceLayers.enumerated() { costJ += s[l - 1] * (a + 5 * c * sums[src]) }
+        var costJ = cost.outputValue
+        for (src, l) in m.sourceLayers.enumerated() { costJ += s[l - 1] * (cost.perSourceValue + cost.perKeyValue * sums[src]) }
         total += s[m.position - 1] * costJ
-        terms.append(Term(module: m, sums: sums))
+        terms.append(Term(module: m, cost: cost, mask: mask, batch: batch, sums: sums))
     }
-    let masks = modules.compactMap(\.lastMask)
+    let masks = terms.compactMap(\.mask)
     return Variable.result(Tensor(shape: [1], repeating: Float(total)), parents: [gates] + masks) { g in
         let up = Double(g.data[0])
         var ds = [Double](repeating: 0, count: s.count)
         var dmasks: [Tensor?] = []
         for t in terms {
-            let m = t.module
-            let (c, k, j) = (Double(m.channels), Double(m.keys), m.position)
-            var a = 3 * k * pixels * c + pixels * c * c
-            if m.gated { a += pixels * c + 4 * k * pixels }
-            var costJ = pixels * c * c
+            let (m, j) = (t.module, t.module.position)
+            var costJ = t.cost.outputValue
             for (src, l) in m.sourceLayers.enumerated() {
-                let term = a + 5 * c * t.sums[src]
+                let term = t.cost.perSourceValue + t.cost.perKeyValue * t.sums[src]
                 costJ += s[l - 1] * term
                 ds[l - 1] += up * s[j - 1] * term
             }
             ds[j - 1] += up * costJ
-            if let mask = m.lastMask {
-                var dm = Tensor(zeros: mask.shape)
+            if let mask = t.mask {
+                var dm = try Tensor(uninitialized: mask.shape)
                 let hw = mask.shape[2] * mask.shape[3], q = mask.shape[1]
-                for b in 0..<mask.shape[0] {
-                    for ch in 0..<q {
-                        let l = m.sourceLayers[ch / m.keys]
-                        let v = Float(up * s[j - 1] * s[l - 1] * 5 * c / Double(max(m.lastBatch, 1)))
-                        let base = (b * q + ch) * hw
-                        for i in base..<(base + hw) { dm.data[i] = v }
+                dm.data.withUnsafeMutableBufferPointer { p in
+                    for b in 0..<mask.shape[0] {
+                        for ch in 0..<q {
+                            let l = m.sourceLayers[ch / m.keys]
+                            let v = Float(up * s[j - 1] * s[l - 1] * t.cost.perKeyValue / Double(t.batch))
+                            let base = (b * q + ch) * hw
+                            for i in base..<(base + hw) { p[i] = v }
+                        }
                     }
                 }
                 dmasks.append(dm)
@@ -174,10 +173,12 @@ private func searchCost(gates: Variable, modules: [CrossLayerAttention], backbon
 private func maskSum(_ mask: Variable?, source: Int, keys: Int) -> Double {
     guard let mask else { return 0 }
     let (n, q, hw) = (mask.shape[0], mask.shape[1], mask.shape[2] * mask.shape[3])
-    var sum = 0.0
-    for b in 0..<n {
-        let base = (b * q + source * keys) * hw
-        for i in base..<(base + keys * hw) { sum += Double(mask.value.data[i]) }
+    return mask.value.data.withUnsafeBufferPointer { p in
+        var sum = 0.0
+        for b in 0..<n {
+            let base = (b * q + source * keys) * hw
+            for i in base..<(base + keys * hw) { sum += Double(p[i]) }
+        }
+        return sum
     }
-    return sum
 }

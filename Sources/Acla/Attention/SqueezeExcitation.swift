@@ -6,7 +6,6 @@ final class SqueezeExcitation: AttentionModule {
     let channels: Int
     let squeeze: Conv2dLayer
     let excite: Conv2dLayer
-    private(set) var statistics: AttentionModuleStatistics
     static let reduction = 16
 
     var sourceLayers: [Int] { [position] }
@@ -18,7 +17,16 @@ final class SqueezeExcitation: AttentionModule {
         channels = c
         squeeze = try Conv2dLayer(name + ".squeeze", in: c, out: inner, kernel: 1, store: store, rng: &rng)
         excite = try Conv2dLayer(name + ".excite", in: inner, out: c, kernel: 1, store: store, rng: &rng)
-        statistics = AttentionModuleStatistics(position: position, kind: .se, sourceLayers: [position], keys: 0)
+    }
+
+    static let registration = AttentionKinds.Kind(
+        readsEarlierLayers: false, searchable: false, minimumChannels: 1,
+        parameterCount: { _, c, _ in parameterCount(channels: c) },
+        widestMapChannels: { _, c, _ in c },
+        build: { site, store, rng in try SqueezeExcitation(position: site.position, channels: site.channels, store: store, rng: &rng) })
+
+    var blankStatistics: AttentionModuleStatistics {
+        AttentionModuleStatistics(position: position, kind: .se, sourceLayers: [position], keys: 0)
     }
 
     /// What `init` registers: squeeze (C -> max(1, C/16)) and excite (back to C), with biases.
@@ -27,19 +35,20 @@ final class SqueezeExcitation: AttentionModule {
         return inner * (c + 1) + c * (inner + 1)
     }
 
-    func forward(_ x: Variable, sources: [Variable], pass: AttentionPass) throws -> Variable {
+    func forward(_ x: Variable, sources: [Variable], pass: ForwardPass,
+                 record: inout AttentionModuleStatistics) throws -> Variable {
         try requireFeatures(x, channels: channels, "attention input at layer \(position)")
-        let s = sigmoid(try excite(relu(try squeeze(globalAveragePool(x)))))
-        statistics.hasRun = true
-        (statistics.height, statistics.width) = (x.shape[2], x.shape[3])
-        statistics.denseMACs = macs(height: x.shape[2], width: x.shape[3])
-        statistics.openKeyFraction = 1
-        statistics.measuredMACs = macs(height: x.shape[2], width: x.shape[3])
+        let s = try sigmoid(try excite(relu(try squeeze(globalAveragePool(x)))))
+        record.hasRun = true
+        (record.height, record.width, record.batch) = (x.shape[2], x.shape[3], x.shape[0])
+        record.denseMACs = try macs(height: x.shape[2], width: x.shape[3])
+        record.openKeyFraction = 1
+        record.measuredMACs = record.denseMACs
         return try channelScale(x, s)
     }
 
     /// The two 1x1 convs on the pooled vector: C*C/16 each (section 6: C^2/8).
-    func macs(height: Int, width: Int) -> UInt64 {
-        SaturatingMACs.product(2, channels, squeeze.outChannels)
+    func macs(height: Int, width: Int) throws -> UInt64 {
+        try MacCount.product(2, channels, squeeze.outChannels)
     }
 }

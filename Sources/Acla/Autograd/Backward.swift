@@ -10,7 +10,7 @@ extension Variable {
         for node in order.reversed() {
             guard let g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
             guard let fn = node.backwardFn else {
-                if node.requiresGrad { node.grad = node.grad.map { Variable.sum($0, g) } ?? g }
+                if node.requiresGrad { try node.accumulateGradient(g) }
                 continue
             }
             let parentGrads = try fn(g)
@@ -24,7 +24,7 @@ extension Variable {
                     throw AclaError.internal("an op returned a gradient of shape \(pg.shape) for an input of shape \(parent.shape)")
                 }
                 let key = ObjectIdentifier(parent)
-                pending[key] = pending[key].map { Variable.sum($0, pg) } ?? pg
+                pending[key] = try pending[key].map { try Variable.sum($0, pg) } ?? pg
             }
         }
     }
@@ -45,11 +45,13 @@ extension Variable {
         return order
     }
 
-    static func sum(_ a: Tensor, _ b: Tensor) -> Tensor {
-        var r = a
+    static func sum(_ a: Tensor, _ b: Tensor) throws -> Tensor {
+        var r = try Tensor(uninitialized: a.shape)
         r.data.withUnsafeMutableBufferPointer { rp in
-            b.data.withUnsafeBufferPointer { bp in
-                for i in 0..<rp.count { rp[i] += bp[i] }
+            a.data.withUnsafeBufferPointer { ap in
+                b.data.withUnsafeBufferPointer { bp in
+                    for i in 0..<rp.count { rp[i] = ap[i] + bp[i] }
+                }
             }
         }
         return r

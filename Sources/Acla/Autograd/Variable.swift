@@ -4,9 +4,20 @@ import AclaKernels
 /// a gradient) the parents and the function that maps its gradient to theirs.
 public final class Variable {
     public internal(set) var value: Tensor
-    /// Accumulated gradient of a leaf that requires one (parameters, or inputs marked so).
-    public var grad: Tensor?
+    /// Accumulated gradient of a leaf that requires one (parameters, or inputs marked so); nil
+    /// until a backward pass reaches it. A parameter's gradient is a view of the arena's.
+    public var grad: Tensor? {
+        get { slot.map { $0.arena.gradientView($0.index) } ?? ownGrad }
+        set {
+            guard let slot else { ownGrad = newValue; return }
+            if let newValue { slot.arena.setGradient(slot.index, newValue) } else { slot.arena.clearGradient(slot.index) }
+        }
+    }
+    private var ownGrad: Tensor?
     public let requiresGrad: Bool
+    /// Where a parameter lives once its model is complete (`ParameterStore.seal`).
+    private(set) var slot: (arena: ParameterArena, index: Int)?
+    private var ownVersion: UInt64 = ParameterArena.nextVersion()
     // `var` only so that deinit can take them apart (see below); never reassigned otherwise.
     private(set) var parents: [Variable]
     private(set) var backwardFn: ((Tensor) throws -> [Tensor?])?
@@ -50,7 +61,33 @@ public final class Variable {
     public func assign(_ newValue: Tensor) throws {
         guard backwardFn == nil else { throw AclaError.state("only a leaf variable can be assigned") }
         try newValue.requireShape(value.shape, "assigned value")
-        value = newValue
+        if let slot {
+            slot.arena.write(slot.index, from: newValue)
+        } else {
+            value = newValue
+            ownVersion = ParameterArena.nextVersion()
+        }
+    }
+
+    /// Changes whenever the value is written (assign, an arena write): caches of values derived
+    /// from this one (packed or transformed convolution weights) compare it.
+    public var version: UInt64 { slot.map { $0.arena.version(of: $0.index) } ?? ownVersion }
+
+    /// Moves this leaf into the arena (its value is already copied there).
+    func bind(to arena: ParameterArena, index: Int) {
+        slot = (arena, index)
+        value = arena.valueView(index)
+        if let ownGrad { arena.setGradient(index, ownGrad) }
+        ownGrad = nil
+    }
+
+    /// Adds a backward contribution to this leaf's gradient.
+    func accumulateGradient(_ g: Tensor) throws {
+        if let slot {
+            slot.arena.accumulate(slot.index, g)
+        } else {
+            ownGrad = try ownGrad.map { try Variable.sum($0, g) } ?? g
+        }
     }
 
     /// The result of an op: recorded on the tape only when grad mode is on and a parent wants a

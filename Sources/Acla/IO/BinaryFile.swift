@@ -134,9 +134,9 @@ public final class AtomicFileWriter {
     }
 
     /// Writes float32 values in little-endian byte order (the order of .npy and safetensors data).
-    func writeLittleEndian(_ values: [Float]) throws {
+    func writeLittleEndian(_ values: TensorData) throws {
         #if _endian(little)
-        try values.withUnsafeBytes { try write($0) }
+        try values.withUnsafeBufferPointer { try write(UnsafeRawBufferPointer($0)) }
         #else
         try values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { try write($0) }
         #endif

@@ -1,10 +1,8 @@
 /// Image-level restoration of 8-bit images (docs/RESTORE.md): any task of the model's config,
 /// any channel layout (`RestoreLayout`), tiles with overlap (`TileGrid`), the optional
 /// self-ensemble, progress and cancellation. Tiles run one after another, each forward pass
-/// using every thread (`Threads.count`).
-///
-/// The network keeps per-pass attention state today, so one network must not restore (or run
-/// any forward pass) on two threads at once.
+/// using every thread (`Threads.count`). The network is only read, so several restores (each
+/// with its own pass) may run on one network at once.
 public final class Restorer {
     public let network: Network
 
@@ -39,10 +37,14 @@ public final class Restorer {
     }
 
     /// Restores `input` (HWC, plan.inputCount samples) into `output` (plan.outputCount samples).
+    /// `progress` is called before any work and after every forward pass; `shouldCancel`, when
+    /// given, also between the body layers of each pass (either one cancels). Every pass runs on
+    /// `pass` (its probe, memory limit and workspace; its cancel check is replaced for the call).
     /// On a cancel or a failure during the work, `output` holds the finished tiles' pixels and
     /// its old contents elsewhere; the alpha channel is written last.
     public func restore(_ plan: Plan, input: UnsafeBufferPointer<UInt8>, output: UnsafeMutableBufferPointer<UInt8>,
-                        progress: RestoreProgressHandler? = nil) throws {
+                        pass: ForwardPass = ForwardPass(), progress: RestoreProgressHandler? = nil,
+                        shouldCancel: (() -> Bool)? = nil) throws {
         guard input.count == plan.inputCount else {
             throw AclaError.shape("the input holds \(input.count) samples, a \(plan.width) x \(plan.height) image with \(plan.layout.inputChannels) channels needs \(plan.inputCount)")
         }
@@ -62,7 +64,10 @@ public final class Restorer {
         try report()
         // every `done` is reported once: a tile's last pass after the tile is written
         let passesPerTile = plan.layout.planes * plan.options.transforms
-        let forward = TileForward(network: network, ensemble: plan.options.ensemble) {
+        let previousCheck = pass.shouldCancel
+        pass.shouldCancel = shouldCancel
+        defer { pass.shouldCancel = previousCheck }
+        let forward = TileForward(network: network, ensemble: plan.options.ensemble, pass: pass) {
             done += 1
             if done % passesPerTile != 0 { try report() }
         }
@@ -99,20 +104,22 @@ public final class Restorer {
 
     /// The same on arrays: `pixels` HWC with `channels` 1...4; returns the output and its plan.
     public func restore(pixels: [UInt8], channels: Int, height: Int, width: Int, options: RestoreOptions = RestoreOptions(),
-                        progress: RestoreProgressHandler? = nil) throws -> (pixels: [UInt8], plan: Plan) {
+                        progress: RestoreProgressHandler? = nil, shouldCancel: (() -> Bool)? = nil) throws -> (pixels: [UInt8], plan: Plan) {
         let plan = try self.plan(channels: channels, height: height, width: width, options: options)
         var out = [UInt8](repeating: 0, count: plan.outputCount)
         try pixels.withUnsafeBufferPointer { src in
-            try out.withUnsafeMutableBufferPointer { dst in try restore(plan, input: src, output: dst, progress: progress) }
+            try out.withUnsafeMutableBufferPointer { dst in
+                try restore(plan, input: src, output: dst, progress: progress, shouldCancel: shouldCancel)
+            }
         }
         return (out, plan)
     }
 
     /// An `Image8` (gray or RGB) restored; the output's channels follow `RestoreLayout`.
-    public func restore(_ image: Image8, options: RestoreOptions = RestoreOptions(),
-                        progress: RestoreProgressHandler? = nil) throws -> (image: Image8, notes: RestoreNotes) {
+    public func restore(_ image: Image8, options: RestoreOptions = RestoreOptions(), progress: RestoreProgressHandler? = nil,
+                        shouldCancel: (() -> Bool)? = nil) throws -> (image: Image8, notes: RestoreNotes) {
         let (out, plan) = try restore(pixels: image.pixels, channels: image.channels, height: image.height,
-                                      width: image.width, options: options, progress: progress)
+                                      width: image.width, options: options, progress: progress, shouldCancel: shouldCancel)
         return (try Image8(width: plan.outputWidth, height: plan.outputHeight, channels: plan.outputChannels, pixels: out),
                 plan.notes)
     }

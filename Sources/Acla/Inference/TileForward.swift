@@ -1,15 +1,18 @@
 /// Runs the network on one tile tensor, with the self-ensemble when asked: the one place the
-/// restore pipeline calls `Network.forward` (so the switch to issue 8's `ForwardPass`, which
-/// checks `shouldCancel` between body layers, is local to this file).
+/// restore pipeline calls `Network.forward`. Every pass of a restore reuses one `ForwardPass`
+/// (its workspace stays warm across tiles of one size), whose `shouldCancel` is checked between
+/// body layers, so a cancel does not wait for the end of a large tile.
 struct TileForward {
     let network: Network
     let transforms: [DihedralTransform]
+    let pass: ForwardPass
     /// Called after every forward pass; throws `AclaError.cancelled` to stop.
     let afterPass: () throws -> Void
 
-    init(network: Network, ensemble: Bool, afterPass: @escaping () throws -> Void) {
+    init(network: Network, ensemble: Bool, pass: ForwardPass = ForwardPass(), afterPass: @escaping () throws -> Void) {
         self.network = network
         self.transforms = ensemble ? DihedralTransform.all : [DihedralTransform(code: 0)]
+        self.pass = pass
         self.afterPass = afterPass
     }
 
@@ -17,7 +20,7 @@ struct TileForward {
     func callAsFunction(_ x: Tensor) throws -> Tensor {
         var sum: Tensor?
         for t in transforms {
-            let y = try t.inverse.apply(try network.forward(try t.apply(x)))
+            let y = try t.inverse.apply(try network.forward(try t.apply(x), pass: pass))
             try afterPass()
             guard var s = sum else {
                 sum = y

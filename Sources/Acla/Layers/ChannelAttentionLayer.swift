@@ -10,7 +10,7 @@ public struct ChannelAttentionLayer {
     }
 
     public func callAsFunction(_ x: Variable) throws -> Variable {
-        let s = sigmoid(try up(relu(down(globalAveragePool(x)))))
+        let s = try sigmoid(try up(relu(down(globalAveragePool(x)))))
         return try channelScale(x, s)
     }
 }

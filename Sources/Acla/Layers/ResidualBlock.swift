@@ -14,7 +14,7 @@ public struct ResidualBlock: BodyLayer {
     public func callAsFunction(_ x: Variable) throws -> Variable {
         var r = try conv2(relu(conv1(x)))
         // res_scale 1 is the common case: skip the multiplication rather than multiply by one
-        if resScale != 1 { r = scale(r, by: resScale) }
+        if resScale != 1 { r = try scale(r, by: resScale) }
         return try add(r, x)
     }
 }

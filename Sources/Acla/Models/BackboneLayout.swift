@@ -35,26 +35,6 @@ public struct ConvolutionSpec: Equatable, Sendable {
     }
 }
 
-/// Overflow-checked MAC arithmetic.
-public enum MacCount {
-    public static func product(_ factors: [Int]) throws -> UInt64 {
-        var total: UInt64 = 1
-        for f in factors {
-            guard f >= 0 else { throw AclaError.invalidArgument("negative size \(f) in a MAC count") }
-            let (p, o) = total.multipliedReportingOverflow(by: UInt64(f))
-            guard !o else { throw AclaError.invalidArgument("MAC count overflows 64 bits (factors \(factors))") }
-            total = p
-        }
-        return total
-    }
-
-    public static func sum(_ a: UInt64, _ b: UInt64) throws -> UInt64 {
-        let (s, o) = a.addingReportingOverflow(b)
-        guard !o else { throw AclaError.invalidArgument("MAC count overflows 64 bits") }
-        return s
-    }
-}
-
 /// Every convolution of a backbone in registry order (EDSR-PyTorch's state_dict order:
 /// sub_mean, add_mean, head, body, tail), computed from the config alone: parameter counts, MACs
 /// and the size limit need no allocation, and the Network is built from the same list.

@@ -29,7 +29,7 @@ public struct ModelConfig: Equatable, Sendable {
         public static let blocks = 1...256
         public static let groups = 1...64
         public static let features = 1...1024
-        public static let keys = 1...64
+        public static let keys = AttentionConfig.keyLimits
         public static let reduction = 1...1024
         public static let resScale = 0.0...10.0   // exclusive of 0, checked separately
         /// Total parameters, backbone and attention (4 GiB of float32).
@@ -114,32 +114,7 @@ public struct ModelConfig: Equatable, Sendable {
     }
 
     private func validateAttention() throws {
-        func bad(_ key: String, _ why: String) -> AclaError {
-            AclaError.invalidArgument("model config: \"attention.\(key)\" \(why)")
-        }
-        let a = attention
-        let usesKeys = a.kind == .cla || a.kind == .acla
-        if usesKeys {
-            guard Limits.keys.contains(a.keys) else {
-                throw bad("keys", "must be between \(Limits.keys.lowerBound) and \(Limits.keys.upperBound), got \(a.keys)")
-            }
-        }
-        guard case .list(let positions) = a.positions else { return }
-        if a.kind == .none {
-            guard positions.isEmpty else { throw bad("positions", "must be empty when attention.kind is \"none\", got \(positions)") }
-            return
-        }
-        guard !positions.isEmpty else {
-            throw bad("positions", "must list at least one layer (or be \"all\") for kind \"\(a.kind.rawValue)\"")
-        }
-        let layerName = backbone == .edsr ? "blocks" : "groups"
-        for (i, p) in positions.enumerated() {
-            guard (1...layers).contains(p) else {
-                throw bad("positions", "entry \(p) is outside 1...\(layers) (L = \(layerName) = \(layers))")
-            }
-            if i > 0, positions[i - 1] >= p {
-                throw bad("positions", "must be sorted and unique, got \(positions)")
-            }
-        }
+        try AttentionFactory.validate(attention, features: features, layers: layers,
+                                      layerName: backbone == .edsr ? "blocks" : "groups")
     }
 }

@@ -92,6 +92,7 @@ public final class Network {
         }
         parameters = store
         attention = try attentionBuilder(config.attention, config.features, config.layers, store, &rng)
+        try store.seal()
     }
 
     public var parameterCount: Int { parameters.parameterCount }
@@ -125,7 +126,10 @@ public final class Network {
             throw AclaError.invalidArgument("model input dimensions must be positive, got shape \(shape)")
         }
         guard c == config.channels else {
-            throw AclaError.shape("model expects \(config.channels) input channels, got \(c) (shape \(shape))")
+            // an HWC image reshaped to NCHW as [1, H, W, C] puts the channels last
+            let channelsLast = w == config.channels
+                ? "; the shape looks like NHWC (channels last): transpose it to NCHW ([\(n), \(w), \(c), \(h)])" : ""
+            throw AclaError.shape("model expects \(config.channels) input channels, got \(c) (shape \(shape))\(channelsLast)")
         }
         // the widest map: the upsampler's conv output (scale^2 * F channels at the input size or
         // larger), F channels for the same-resolution tasks, or attention's offset maps
@@ -137,27 +141,34 @@ public final class Network {
     }
 
     /// The forward pass on the tape (recorded when GradMode is on and parameters want gradients).
-    public func forward(_ input: Variable, context: ForwardContext = .evaluation) throws -> Variable {
+    /// The network is only read: everything the call produces goes into `pass`, so several passes
+    /// may run on one network from several threads at once.
+    public func forward(_ input: Variable, pass: ForwardPass) throws -> Variable {
         try validateInput(shape: input.shape)
-        var x = input
-        if let subMean { x = try subMean(x) }
-        let features = try head(x)
-        attention?.begin(context: context)
-        var r = features
-        for (i, layer) in body.enumerated() {
-            r = try layer(r)
-            if let attention { r = try attention.apply(afterLayer: i + 1, r, context: context) }
+        return try Workspace.using(pass.workspace ?? Workspace.current) {
+            var x = input
+            if let subMean { x = try subMean(x) }
+            let features = try head(x)
+            try attention?.begin(pass: pass)
+            var r = features
+            for (i, layer) in body.enumerated() {
+                try pass.checkCancelled()
+                r = try layer(r)
+                if let attention { r = try attention.apply(afterLayer: i + 1, r, pass: pass) }
+            }
+            try pass.checkCancelled()
+            r = try add(bodyConv(r), features)
+            var y = r
+            if let upsampler { y = try upsampler(y) }
+            y = try tail(y)
+            let output = try addMean.map { try $0(y) } ?? add(y, input)  // same-resolution tasks: image residual
+            attention?.finish(pass: pass)
+            return output
         }
-        r = try add(bodyConv(r), features)
-        var y = r
-        if let upsampler { y = try upsampler(y) }
-        y = try tail(y)
-        if let addMean { return try addMean(y) }
-        return try add(y, input)  // same-resolution tasks: image residual
     }
 
-    /// Inference: evaluation mode, no tape, raw float output (unclamped).
-    public func forward(_ input: Tensor, context: ForwardContext = .evaluation) throws -> Tensor {
-        try GradMode.withoutGradients { try forward(Variable(input), context: context).value }
+    /// Inference: evaluation mode unless `pass` says otherwise, no tape, raw float output (unclamped).
+    public func forward(_ input: Tensor, pass: ForwardPass = ForwardPass()) throws -> Tensor {
+        try GradMode.withoutGradients { try forward(Variable(input), pass: pass).value }
     }
 }

@@ -50,9 +50,9 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, bandFloats: Int) t
     var parents = [x, weight]
     if let bias { parents.append(bias) }
     return Variable.result(y, parents: parents) { dy in
-        var dx = x.requiresGrad ? Tensor(zeros: x.shape) : nil
-        var dw = weight.requiresGrad ? Tensor(zeros: weight.shape) : nil
-        var db = (bias?.requiresGrad ?? false) ? Tensor(zeros: [cout]) : nil
+        var dx = x.requiresGrad ? try Tensor(checkedZeros: x.shape) : nil
+        var dw = weight.requiresGrad ? try Tensor(checkedZeros: weight.shape) : nil
+        var db = (bias?.requiresGrad ?? false) ? try Tensor(checkedZeros: [cout]) : nil
         let rc = withOptionalMutableBuffer(&dx) { dxp in
             withOptionalMutableBuffer(&dw) { dwp in
                 withOptionalMutableBuffer(&db) { dbp in
@@ -71,14 +71,4 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, bandFloats: Int) t
         guard rc == 0 else { throw AclaError.outOfMemory("conv2d backward could not allocate its column buffers") }
         return bias == nil ? [dx, dw] : [dx, dw, db]
     }
-}
-
-func withOptionalBuffer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let a else { return body(nil) }
-    return a.withUnsafeBufferPointer { body($0.baseAddress) }
-}
-
-func withOptionalMutableBuffer<R>(_ t: inout Tensor?, _ body: (UnsafeMutablePointer<Float>?) -> R) -> R {
-    guard t != nil else { return body(nil) }
-    return t!.data.withUnsafeMutableBufferPointer { body($0.baseAddress) }
 }

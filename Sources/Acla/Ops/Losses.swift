@@ -2,12 +2,12 @@
 public func l1Loss(_ prediction: Variable, _ target: Variable) throws -> Variable {
     try requireSameShape(prediction, target, "l1Loss")
     let count = Float(max(prediction.value.count, 1))
-    let diff = prediction.value.zipMap(target.value, -)
+    let diff = try prediction.value.zipMap(target.value, -)
     let loss = diff.data.reduce(0.0) { $0 + Double(abs($1)) } / Double(count)
     return Variable.result(Tensor(shape: [1], repeating: Float(loss)), parents: [prediction, target]) { dy in
         let g = dy.data[0] / count
-        let dp = diff.map { $0 > 0 ? g : ($0 < 0 ? -g : 0) }
-        return [dp, dp.map { -$0 }]
+        let dp = try diff.map { $0 > 0 ? g : ($0 < 0 ? -g : 0) }
+        return [dp, try dp.map { -$0 }]
     }
 }
 
@@ -15,11 +15,11 @@ public func l1Loss(_ prediction: Variable, _ target: Variable) throws -> Variabl
 public func mseLoss(_ prediction: Variable, _ target: Variable) throws -> Variable {
     try requireSameShape(prediction, target, "mseLoss")
     let count = Float(max(prediction.value.count, 1))
-    let diff = prediction.value.zipMap(target.value, -)
+    let diff = try prediction.value.zipMap(target.value, -)
     let loss = diff.data.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(count)
     return Variable.result(Tensor(shape: [1], repeating: Float(loss)), parents: [prediction, target]) { dy in
         let g = 2 * dy.data[0] / count
-        let dp = diff.map { $0 * g }
-        return [dp, dp.map { -$0 }]
+        let dp = try diff.map { $0 * g }
+        return [dp, try dp.map { -$0 }]
     }
 }

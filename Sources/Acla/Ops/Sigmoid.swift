@@ -1,8 +1,8 @@
 import Foundation
 
-public func sigmoid(_ x: Variable) -> Variable {
-    let y = x.value.map { 1 / (1 + Foundation.exp(-$0)) }
+public func sigmoid(_ x: Variable) throws -> Variable {
+    let y = try x.value.map { 1 / (1 + Foundation.exp(-$0)) }
     return Variable.result(y, parents: [x]) { dy in
-        [dy.zipMap(y) { g, s in g * s * (1 - s) }]
+        [try dy.zipMap(y) { g, s in g * s * (1 - s) }]
     }
 }

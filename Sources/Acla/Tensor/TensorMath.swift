@@ -1,21 +1,33 @@
-/// Element-wise helpers the ops are written with (tight loops over unsafe buffers).
+/// Element-wise helpers the ops are written with (tight loops over unsafe buffers). The result is
+/// a new allocation (from the current workspace), so a failed allocation is an error.
 extension Tensor {
-    public func map(_ f: (Float) -> Float) -> Tensor {
-        var r = self
-        r.data.withUnsafeMutableBufferPointer { p in
-            for i in 0..<p.count { p[i] = f(p[i]) }
+    public func map(_ f: (Float) -> Float) throws -> Tensor {
+        var r = try Tensor(uninitialized: shape)
+        r.data.withUnsafeMutableBufferPointer { rp in
+            data.withUnsafeBufferPointer { p in
+                for i in 0..<p.count { rp[i] = f(p[i]) }
+            }
         }
         return r
     }
 
-    public func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
-        var r = self
-        r.data.withUnsafeMutableBufferPointer { p in
-            other.data.withUnsafeBufferPointer { q in
-                for i in 0..<p.count { p[i] = f(p[i], q[i]) }
+    public func zipMap(_ other: Tensor, _ f: (Float, Float) -> Float) throws -> Tensor {
+        var r = try Tensor(uninitialized: shape)
+        r.data.withUnsafeMutableBufferPointer { rp in
+            data.withUnsafeBufferPointer { p in
+                other.data.withUnsafeBufferPointer { q in
+                    for i in 0..<p.count { rp[i] = f(p[i], q[i]) }
+                }
             }
         }
         return r
+    }
+
+    /// Applies `f` to the elements in place (no allocation when this value owns its storage).
+    public mutating func update(_ f: (Float) -> Float) {
+        data.withUnsafeMutableBufferPointer { p in
+            for i in 0..<p.count { p[i] = f(p[i]) }
+        }
     }
 
     public func sum() -> Double {
@@ -25,14 +37,4 @@ extension Tensor {
             return s
         }
     }
-}
-
-func requireSameShape(_ a: Variable, _ b: Variable, _ op: String) throws {
-    guard a.shape == b.shape else {
-        throw AclaError.shape("\(op): operand shapes differ: \(a.shape) and \(b.shape)")
-    }
-}
-
-func requireNCHW(_ v: Variable, _ what: String) throws {
-    guard v.shape.count == 4 else { throw AclaError.shape("\(what) must be NCHW (rank 4), got shape \(v.shape)") }
 }

@@ -23,20 +23,13 @@ void ak_sgemm_serial(int transa, int transb, int m, int n, int k, float alpha,
                      const float *a, int lda, const float *b, int ldb,
                      float beta, float *c, int ldc);
 
-// ---- version and status text (static_strings.c) ----
-int ak_version_major(void);
-int ak_version_minor(void);
-int ak_version_patch(void);
-const char *ak_version_string(void);
-const char *ak_status_string(int status);
-
 // ---- thread-local state (thread_state.c) ----
-// Last error message of the calling thread (copied; valid until the next set on this thread).
-void ak_set_last_error(const char *message);
-const char *ak_last_error(void);
 // Whether operations record the autograd tape on this thread (1 = record when inputs want it).
 int ak_grad_enabled(void);
 void ak_set_grad_enabled(int enabled);
+// The Swift Workspace installed on this thread (an unretained object pointer), or NULL.
+void *ak_current_workspace(void);
+void ak_set_current_workspace(void *workspace);
 
 // ---- convolution (conv2d.c): stride 1, zero padding k/2, odd k, NCHW ----
 // Scratch-free API: the kernel allocates its own bounded im2col bands; returns 0 or -1 on
@@ -66,4 +59,8 @@ void ak_deform_sample_forward(const float *values, int n, int c, int h, int w,
 void ak_deform_sample_backward(const float *values, int n, int c, int h, int w,
                                const float *offsets, int kk, const float *dout,
                                float *dvalues, float *doffsets, int nthreads);
+// ---- loaded file of an address (image_path.c) ----
+// Copies the path of the loaded object holding `address` (as the loader knows it) into buf;
+// returns 0, or -1 when unknown or longer than cap - 1.
+int ak_image_path(const void *address, char *buf, size_t cap);
 #endif

@@ -20,7 +20,7 @@ public struct ProbedKey: Equatable, Sendable {
     public let open: Bool
 }
 
-/// What one module is, and what it did in the last forward pass.
+/// What one module is, and what it did in one forward pass (`ForwardPass.statistics`).
 public struct AttentionModuleStatistics: Sendable {
     public let position: Int
     public let kind: AttentionConfig.Kind
@@ -33,6 +33,8 @@ public struct AttentionModuleStatistics: Sendable {
     /// Feature-map size of the last forward pass (the backbone body's: the input's pixel grid).
     public var height = 0
     public var width = 0
+    /// Images in the batch of the pass.
+    public var batch = 0
     /// Keys gathered / keys that could have been (r*K per pixel); 1 for modules without gates.
     public var openKeyFraction: Double = 0
     /// Keys gathered in the last forward pass (all images of the batch).

@@ -19,6 +19,12 @@ public struct AttentionConfig: Equatable, Sendable {
 
     public static let none = AttentionConfig()
 
+    /// Allowed K (keys per source).
+    public static let keyLimits = 1...64
+
+    /// Whether the kind samples K keys per source (CLA, ACLA).
+    public var usesKeys: Bool { kind == .cla || kind == .acla }
+
     /// The insert positions for a backbone of `layers` layers.
     public func resolvedPositions(layers: Int) -> [Int] {
         switch positions {
