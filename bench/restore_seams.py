@@ -73,16 +73,16 @@ def key_distance(model, image):
 
 
 def main():
+    global SPREAD
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--photos", default=str(ROOT.parent / "shared" / "data" / "photos"))
     p.add_argument("--images", default="astronaut.png,coffee.png")
     p.add_argument("--models", default="plain,acla,rcan")
     p.add_argument("--runs", default="128:0,128:16,128:32,128:48,128:64,128:96,256:64",
                    help="TILE:OVERLAP pairs")
-    p.add_argument("--spread", type=float, default=SPREAD, help="ACLA offset-weight range (keys farther for larger)")
+    p.add_argument("--spread", type=float, default=0.02, help="ACLA offset-weight range (keys farther for larger)")
     p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
-    global SPREAD
     SPREAD = args.spread
     if args.threads:
         acla.set_num_threads(args.threads)

@@ -408,9 +408,9 @@ acla_status acla_models_catalog(char *buf, size_t cap, size_t *needed);
  * differ from untiled near the cuts (docs/RESTORE.md has measured figures). Tiles run one after
  * another, each using every thread (acla_set_num_threads).
  *
- * Thread safety: acla_model_restore is a forward pass: it must not run concurrently with any
- * other call on the same model. An options handle may be read by several restores at once;
- * its setters must not run concurrently with a restore using it.
+ * Thread safety: acla_model_restore follows acla_model_forward's rule on its model. An options
+ * handle may be read by several restores at once; its setters must not run concurrently with a
+ * restore using it.
  */
 typedef struct acla_restore_options acla_restore_options;
 
