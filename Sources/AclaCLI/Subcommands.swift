@@ -10,6 +10,8 @@ enum CLISubcommands {
         Degrade.self,
         Eval.self,
         ModelsCommand.self,
+        Train.self,
+        Search.self,
         Restore.self,
         Visualize.self,
         Compare.self,

@@ -20,9 +20,12 @@ from .errors import *  # noqa: F401,F403
 from .image import *  # noqa: F401,F403
 from .loader import library, library_path  # noqa: F401
 from .model import *  # noqa: F401,F403
+from . import training as _training
+from .training import *  # noqa: F401,F403
 from .restore import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
 __all__ = (list(_errors.__all__) + ["library", "library_path"] + list(_core.__all__) + list(_model.__all__)
-           + list(_attention.__all__) + [n for n in _image.__all__ if n != "AclaWarning"] + list(_restore.__all__))
+           + list(_attention.__all__) + list(_training.__all__) + [n for n in _image.__all__ if n != "AclaWarning"]
+           + list(_restore.__all__))
