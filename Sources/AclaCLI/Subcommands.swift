@@ -10,6 +10,11 @@ enum CLISubcommands {
         Degrade.self,
         Eval.self,
         ModelsCommand.self,
+        Train.self,
+        Search.self,
+        Restore.self,
+        Visualize.self,
+        Compare.self,
         Threads_.self,
     ]
 }

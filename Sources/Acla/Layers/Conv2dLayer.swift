@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// A convolution with its weight and bias registered under `name.weight` / `name.bias`, run
 /// through its own plan (algorithm per shape, prepared weights, fused epilogue).

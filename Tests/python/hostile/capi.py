@@ -71,6 +71,21 @@ PROTOTYPES = {
     "acla_ssim": (c_int32, [u8p, u8p, c_size_t, c_int32, c_int32, c_int32, c_int32, c_int32, f64p]),
     "acla_psnr_f32": (c_int32, [f32p, f32p, c_size_t, c_int32, c_int32, c_int32, c_int32, c_int32, f64p]),
     "acla_ssim_f32": (c_int32, [f32p, f32p, c_size_t, c_int32, c_int32, c_int32, c_int32, c_int32, f64p]),
+    # training
+    "acla_trainer_create": (c_int32, [c_void_p, c_char_p, handlep]),
+    "acla_trainer_destroy": (None, [c_void_p]),
+    "acla_trainer_step": (c_int32, [c_void_p, f32p, c_int32, c_int32, c_int32, c_int32, f32p, c_size_t, f64p]),
+    "acla_trainer_alpha_step": (c_int32, [c_void_p, f32p, c_int32, c_int32, c_int32, c_int32, f32p, c_size_t, f64p]),
+    "acla_trainer_save": (c_int32, [c_void_p, c_char_p]),
+    "acla_trainer_resume": (c_int32, [c_void_p, c_char_p]),
+    "acla_trainer_set_learning_rate": (c_int32, [c_void_p, c_double]),
+    "acla_trainer_get_learning_rate": (c_int32, [c_void_p, f64p]),
+    "acla_trainer_get_step": (c_int32, [c_void_p, i64p]),
+    "acla_trainer_get_alpha_step": (c_int32, [c_void_p, i64p]),
+    "acla_trainer_set_gate_temperature": (c_int32, [c_void_p, c_double, c_double]),
+    "acla_trainer_options": (c_int32, [c_void_p, c_void_p, c_size_t, szp]),
+    "acla_trainer_run": (c_int32, [c_void_p, c_char_p, ctypes.CFUNCTYPE(c_int32, c_void_p, c_int64, c_int64), c_void_p]),
+    "acla_trainer_validation": (c_int32, [c_void_p, f64p, f64p]),
 }
 
 
