@@ -19,6 +19,22 @@ final class ConvPlanTests: XCTestCase {
         XCTAssertEqual(pick(64, 64, 3, 3, 64, .avx512), .im2col, "a map lower than one tile")
     }
 
+    /// The process-wide override: forces every plan (Winograd only where the kernel is 3x3), a
+    /// layer's own override wins, and it is restored.
+    func testProcessOverride() {
+        let plan3 = ConvolutionPlan(inChannels: 8, outChannels: 8, kernelSize: 3)
+        let plan1 = ConvolutionPlan(inChannels: 8, outChannels: 8, kernelSize: 1)
+        let before = plan3.algorithm(height: 32, width: 32)
+        ConvolutionPlan.withAlgorithm(.winograd6x6) {
+            XCTAssertEqual(plan3.algorithm(height: 32, width: 32), .winograd6x6)
+            XCTAssertEqual(plan1.algorithm(height: 32, width: 32), .im2col, "Winograd is for 3x3 only")
+            plan3.algorithmOverride = .reference
+            XCTAssertEqual(plan3.algorithm(height: 32, width: 32), .reference)
+            plan3.algorithmOverride = nil
+        }
+        XCTAssertEqual(plan3.algorithm(height: 32, width: 32), before)
+    }
+
     /// Every algorithm through a plan, on odd shapes, forward and all gradients against the
     /// reference kernel (the backward runs im2col after a Winograd forward).
     func testEveryAlgorithmAgainstReference() throws {

@@ -26,3 +26,26 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
         getenv("ACLA_CONV").flatMap { ConvolutionAlgorithm(rawValue: String(cString: $0)) }
     }()
 }
+
+extension ConvolutionPlan {
+    private static let overrideLock = Mutex()
+    nonisolated(unsafe) private static var forced: ConvolutionAlgorithm?? = nil
+
+    /// One algorithm for every plan of the process (nil: each plan chooses), starting as
+    /// `ACLA_CONV`; a layer's `algorithmOverride` still wins. For tests and benchmarks that need
+    /// a property of one algorithm — im2col's results do not depend on where a pixel sits in the
+    /// map, Winograd's rounding does (its position in its 4x4 tile) — and not to be changed
+    /// while passes run.
+    public static var processOverride: ConvolutionAlgorithm? {
+        get { overrideLock.locked { forced ?? ConvolutionAlgorithm.environmentOverride } }
+        set { overrideLock.locked { forced = .some(newValue) } }
+    }
+
+    /// Runs `body` with `processOverride` set to `algorithm`, then restores it.
+    public static func withAlgorithm<R>(_ algorithm: ConvolutionAlgorithm?, _ body: () throws -> R) rethrows -> R {
+        let previous = processOverride
+        processOverride = algorithm
+        defer { processOverride = previous }
+        return try body()
+    }
+}

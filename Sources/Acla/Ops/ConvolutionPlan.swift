@@ -33,7 +33,7 @@ public final class ConvolutionPlan {
 
     /// The algorithm this plan runs for an input of `height` x `width` (any batch).
     public func algorithm(height: Int, width: Int) -> ConvolutionAlgorithm {
-        let forced = algorithmOverride ?? ConvolutionAlgorithm.environmentOverride
+        let forced = algorithmOverride ?? ConvolutionPlan.processOverride
         if let forced {
             return forced.winogradTile != nil && kernelSize != 3 ? .im2col : forced
         }
