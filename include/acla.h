@@ -64,8 +64,6 @@ const char *acla_last_error_message(void);
 acla_status acla_set_num_threads(int32_t n);
 int32_t     acla_get_num_threads(void);
 
-/* @@MODELS@@ */
-
 /* ------------------------------------------------------------------------------------------ */
 /* Models: EDSR / RCAN backbones with optional cross-layer attention (docs/MODELS.md)          */
 /* ------------------------------------------------------------------------------------------ */
@@ -138,12 +136,17 @@ acla_status acla_model_output_size(const acla_model *model, int32_t height, int3
 /* input: float32 NCHW, values in 0..255; output_len counts floats.
  * Runs the model in evaluation mode (no noise, hard gates) on n images of c x h x w and writes
  * the raw float output (unclamped, unrounded) as NCHW. n, c, h, w must be positive
- * (ACLA_ERR_INVALID_ARGUMENT), c the model's channels and output_len exactly
+ * (ACLA_ERR_INVALID_ARGUMENT), values finite (see acla_model_set_allow_nonfinite), c the model's channels and output_len exactly
  * n * out_channels * out_height * out_width (ACLA_ERR_SHAPE); all is checked before either
  * buffer is touched. Inputs whose feature maps would exceed the library's memory limit are
  * ACLA_ERR_OUT_OF_MEMORY (restore large images in tiles). */
 acla_status acla_model_forward(acla_model *model, const float *input, int32_t n, int32_t c,
                                int32_t h, int32_t w, float *output, size_t output_len);
+/* By default acla_model_forward refuses input holding a NaN or an infinity (the output would be
+ * NaN): ACLA_ERR_INVALID_ARGUMENT naming the first such element (flat index and n, c, y, x).
+ * allow = 1 lets such input through, 0 restores the check; other values are
+ * ACLA_ERR_INVALID_ARGUMENT. Same thread-safety rule as acla_model_forward. */
+acla_status acla_model_set_allow_nonfinite(acla_model *model, int32_t allow);
 
 /* Copies a parameter's values (row-major; conv weights are [out, in, kh, kw]). len must equal
  * its element count (ACLA_ERR_SHAPE otherwise); an unknown name is ACLA_ERR_INVALID_ARGUMENT. */
@@ -160,8 +163,6 @@ acla_status acla_model_parameter_names(const acla_model *model, char *buf, size_
  * When cap < rank, nothing is written to dims, *rank is set and ACLA_ERR_SHAPE returned. */
 acla_status acla_model_parameter_shape(const acla_model *model, const char *name,
                                        int64_t *dims, int32_t cap, int32_t *rank);
-
-/* @@ATTENTION@@ */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Attention: per-module statistics, the Figure-2 probe, measured cost, search outcome         */
@@ -244,8 +245,6 @@ acla_status acla_model_search_positions(const acla_model *model, int32_t *positi
  * backbone. *out receives a new model to free with acla_model_destroy; fine-tune it as usual. */
 acla_status acla_model_derive(const acla_model *supernet, const int32_t *positions, int32_t count,
                               acla_model **out);
-
-/* @@IMAGING@@ */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Images, degradations and metrics                                                            */
@@ -366,6 +365,20 @@ acla_status acla_psnr_f32(const float *a, const float *b, size_t len, int32_t ch
 acla_status acla_ssim_f32(const float *a, const float *b, size_t len, int32_t channels,
                           int32_t height, int32_t width, int32_t border, int32_t measure,
                           double *out);
+
+/* ---- bundled default models ----
+ * Trained models that ship with acla (models/ in the source tree, $PREFIX/share/acla/models after
+ * `make install`), found without a path: $ACLA_MODELS_DIR, else beside libacla.so
+ * (<libdir>/../share/acla/models, or the build tree's models/). Names: "sr-x2", "sr-x3", "sr-x4",
+ * "denoise", "jpeg", "demosaic" (acla_models_catalog lists the ones present).
+ * Thread safety: both may be called from any thread. */
+
+/* Loads a bundled model by name; an unknown name is ACLA_ERR_INVALID_ARGUMENT listing the names
+ * there are; no catalog found is ACLA_ERR_IO naming the folders searched. */
+acla_status acla_model_load_default(const char *name, acla_model **out);
+/* The catalog as JSON ({"directory": ..., "models": [{name, file, task, scale, training, scores,
+ * ...}]}), with the size protocol of acla_model_config. */
+acla_status acla_models_catalog(char *buf, size_t cap, size_t *needed);
 
 /* @@TRAINING@@ */
 

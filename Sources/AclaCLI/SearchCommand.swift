@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// `acla search`: the insert-position search on a supernet config (attention positions "all"),
 /// then the derived architecture written as a normal checkpoint and a report.
@@ -26,9 +25,10 @@ struct Search: ParsableCommand {
     @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int64 = 100
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var dataOptions: TrainDataArguments
+    @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             guard warmupSteps >= 0, searchSteps >= 1 else {
                 throw AclaError.invalidArgument("--warmup-steps must be >= 0 and --search-steps >= 1, got \(warmupSteps) and \(searchSteps)")
             }

@@ -9,6 +9,7 @@ enum CLISubcommands {
         AttentionStatisticsCommand.self,
         Degrade.self,
         Eval.self,
+        ModelsCommand.self,
         Train.self,
         Search.self,
         Threads_.self,

@@ -20,7 +20,6 @@ struct TrainDataArguments: ParsableArguments {
     @Option(name: .customLong("data-memory"), help: "Refuse data sets needing more than this many MiB in memory.") var dataMemory = 4096
     @Option(name: .customLong("val-crop"), help: "Centre-crop validation targets to at most N x N pixels (0: whole images).") var valCrop = 0
     @Option(help: "Seed of the patch sampler and the Gumbel noise.") var seed: UInt64?
-    @Option(help: "Threads for the kernels (default: every core).") var threads: Int32?
 
     @Option(help: "Trainer options JSON (file or inline): optimizer, loss, clip_grad_norm, schedule, ... (docs/TRAINING.md).")
     var options: String?
@@ -92,7 +91,6 @@ struct TrainDataArguments: ParsableArguments {
     /// The run request of these data options for a checkpoint path and step count (intervals
     /// and logging are the command's).
     func request(checkpoint: String, steps: Int64) throws -> TrainingRunRequest {
-        if let threads { try Acla.Threads.set(threads) }
         guard dataMemory >= 1, dataMemory <= (1 << 40) else { throw AclaError.invalidArgument("--data-memory must be within 1...\(1 << 40) MiB") }
         var s = TrainingRun.Settings(checkpointPath: checkpoint)
         s.steps = steps

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// `acla train`: trains a model on a folder of images with checkpoints that resume bit for bit.
 struct Train: ParsableCommand {
@@ -27,9 +26,10 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int64 = 100
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var dataOptions: TrainDataArguments
+    @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             guard steps >= 0 else { throw AclaError.invalidArgument("--steps must be >= 0, got \(steps)") }
             if resume != nil, initFrom != nil { throw AclaError.invalidArgument("--resume and --init exclude each other") }
             if ignoreTail, initFrom == nil { throw AclaError.invalidArgument("--ignore-tail needs --init") }
@@ -57,7 +57,7 @@ struct Train: ParsableCommand {
             }
             try runWithProgress(run, quiet: quiet, logEvery: logEvery, label: "train")
             if let v = run.lastValidationPSNR {
-                print("step \(trainer.step): validation \(String(format: "%.4f", v)) dB (best \(String(format: "%.4f", run.bestPSNR)) dB at step \(run.bestStep), \(run.settings.resolvedBestPath))")
+                print("step \(trainer.step): validation \(CLIText.format("%.4f", v)) dB (best \(CLIText.format("%.4f", run.bestPSNR)) dB at step \(run.bestStep), \(run.settings.resolvedBestPath))")
             }
             if let export { try trainer.network.save(to: export) }
             print("wrote \(out) (step \(trainer.step))\(export.map { " and \($0)" } ?? "")")

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,26 +27,26 @@ struct TrainProgressPrinter {
     func report(_ p: TrainingRun.Progress) {
         guard !quiet else { return }
         let remaining = p.stepsPerSecond > 0 ? Double(p.totalSteps - p.step) / p.stepsPerSecond : 0
-        var line = "\(label) step \(p.step)/\(p.totalSteps)  loss \(String(format: "%.4f", p.loss))  lr \(String(format: "%.2e", p.learningRate))"
-            + "  \(String(format: "%.2f", p.stepsPerSecond)) steps/s  ETA \(Self.duration(remaining))"
-        if let v = p.validationPSNR { line += "  val \(String(format: "%.3f", v)) dB" }
+        var line = "\(label) step \(p.step)/\(p.totalSteps)  loss \(CLIText.format("%.4f", p.loss))  lr \(CLIText.format("%.2e", p.learningRate))"
+            + "  \(CLIText.format("%.2f", p.stepsPerSecond)) steps/s  ETA \(Self.duration(remaining))"
+        if let v = p.validationPSNR { line += "  val \(CLIText.format("%.3f", v)) dB" }
         if isTerminal {
             let end = p.step == p.totalSteps ? "\n" : ""
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line + end).utf8))
+            CLIText.writeStandardError("\r\u{1B}[K" + line + end)
         } else if p.validated || p.step % logEvery == 0 || p.step == p.totalSteps {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            CLIText.writeStandardError(line + "\n")
         }
     }
 
     func finish() {
-        if isTerminal && !quiet { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal && !quiet { CLIText.writeStandardError("\n") }
     }
 
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         let s = Int(seconds.rounded())
-        if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" }
-        if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        if s >= 3600 { return "\(s / 3600)h\(CLIText.format("%02d", Int32(s % 3600 / 60)))m" }
+        if s >= 60 { return "\(s / 60)m\(CLIText.format("%02d", Int32(s % 60)))s" }
         return "\(s)s"
     }
 }
@@ -64,7 +63,7 @@ func runWithProgress(_ run: TrainingRun, quiet: Bool, logEvery: Int64, label: St
         }
     } catch let e as AclaError where e.status == .cancelled {
         printer.finish()
-        FileHandle.standardError.write(Data("acla: interrupted: \(e.message)\n".utf8))
+        CLIText.writeStandardError("acla: interrupted: \(e.message)\n")
         throw ExitCode(130)
     }
 }

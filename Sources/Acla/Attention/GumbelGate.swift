@@ -38,14 +38,14 @@ func gumbelGate(_ logits: Variable, noise: [Float]?, hard: Bool, temperature: Do
         throw AclaError.internal("gumbel noise has \(noise.count) values for \(count) logits")
     }
     var u = [Double](repeating: 0, count: count)
-    var m = Tensor(zeros: logits.shape)
+    var m = try Tensor(checkedZeros: logits.shape)
     for i in 0..<count {
         let x = Double(logits.value.data[i]) + Double(noise?[i] ?? 0)
         u[i] = 1 / (1 + Foundation.exp(-x / temperature))
         m.data[i] = hard ? (x > 0 ? 1 : 0) : Float(u[i])
     }
     return Variable.result(m, parents: [logits]) { dm in
-        var d = Tensor(zeros: logits.shape)
+        var d = try Tensor(checkedZeros: logits.shape)
         for i in 0..<count { d.data[i] = Float(Double(dm.data[i]) * u[i] * (1 - u[i]) / temperature) }
         return [d]
     }

@@ -24,18 +24,18 @@ func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor
     var gathered: Int64 = 0
     var status: Int32 = 0
     // Every element of these buffers is written before it is read: no zero fill.
-    let weights = [Float](unsafeUninitializedCapacity: logits.count) { ap, initialized in
+    var weights = try TensorData.buffer(logits.count, zeroed: false)
+    weights.withUnsafeMutableBufferPointer { ap in
         logits.data.withUnsafeBufferPointer { lp in
             withOptionalBuffer(mask?.data) { mp in
                 status = ak_cla_key_weights(lp.baseAddress, mp, size.r * size.k, size.n, hw, ap.baseAddress,
                                             &gathered, threads)
             }
         }
-        initialized = logits.count
     }
     guard status == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
-    var yLast = [Float](unsafeUninitializedCapacity: count) { $1 = count }
-    var valuesLast = [Float](unsafeUninitializedCapacity: count) { $1 = count }
+    var yLast = try TensorData.buffer(count, zeroed: false)
+    var valuesLast = try TensorData.buffer(count, zeroed: false)
     var first = true
     for s in 0..<r where present[s] {
         let v = try value(s)
@@ -56,9 +56,9 @@ func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor
         guard status == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
         first = false
     }
-    let yData = [Float](unsafeUninitializedCapacity: count) { dst, initialized in
+    var y = try Tensor(uninitialized: [n, c, h, w])
+    y.data.withUnsafeMutableBufferPointer { dst in
         yLast.withUnsafeBufferPointer { ak_nhwc_to_nchw($0.baseAddress, size.n, size.c, hw, dst.baseAddress, threads) }
-        initialized = count
     }
-    return AggregatedKeys(output: Variable(try Tensor(shape: [n, c, h, w], data: yData)), gathered: gathered)
+    return AggregatedKeys(output: Variable(y), gathered: gathered)
 }

@@ -7,7 +7,7 @@ import AclaKernels
 /// Per-source maps copied side by side into one buffer (optionally channels-last), so a kernel
 /// can take them as an array of pointers.
 struct SourceBuffer {
-    var data: [Float]
+    var data: TensorData
     let slots: [Int?]
     let stride: Int
 
@@ -23,14 +23,15 @@ struct SourceBuffer {
         self.stride = stride
         self.slots = slots
         guard let first else {
-            data = []
+            data = try TensorData.buffer(0, zeroed: false)
             return
         }
         let (n, c, hw) = (try kernelInt32(first.shape[0], "attention batch"),
                           try kernelInt32(first.shape[1], "attention channels"), first.shape[2] * first.shape[3])
         // Every slot is written whole below (the maps share one shape), so the buffer is not
         // zero-filled first: for r value maps that fill was as costly as the copy.
-        data = [Float](unsafeUninitializedCapacity: stride * next) { dp, initialized in
+        var data = try TensorData.buffer(stride * next, zeroed: false)
+        data.withUnsafeMutableBufferPointer { dp in
             for (m, slot) in zip(maps, slots) {
                 guard let m, let slot, let base = dp.baseAddress else { continue }
                 m.data.withUnsafeBufferPointer { mp in
@@ -41,13 +42,13 @@ struct SourceBuffer {
                     }
                 }
             }
-            initialized = stride * next
         }
+        self.data = data
     }
 
     /// A zeroed buffer with the same slots (gradients).
-    init(zeroLike other: SourceBuffer) {
-        data = [Float](repeating: 0, count: other.data.count)
+    init(zeroLike other: SourceBuffer) throws {
+        data = try TensorData.buffer(other.data.count, zeroed: true)
         slots = other.slots
         stride = other.stride
     }
@@ -69,7 +70,7 @@ struct SourceBuffer {
     func tensor(_ s: Int, shape: [Int], channelsLast: Bool) throws -> Tensor? {
         guard let slot = slots[s] else { return nil }
         let (n, c) = (try kernelInt32(shape[0], "attention batch"), try kernelInt32(shape[1], "attention channels"))
-        var t = Tensor(zeros: shape)
+        var t = try Tensor(uninitialized: shape)
         data.withUnsafeBufferPointer { p in
             let src = p.baseAddress! + slot * stride
             t.data.withUnsafeMutableBufferPointer { tp in
@@ -115,7 +116,7 @@ func sampleGates(_ gates: [Variable?], offsets: Variable, keys: Int) throws -> V
     try checkSources(gates, channels: 1, n: n, h: h, w: w, "gate map")
     let size = try KeyKernelSizes(n: n, c: 1, h: h, w: w, r: r, keys: keys)
     let buffer = try SourceBuffer(gates.map { $0?.value }, channelsLast: false)
-    var beta = Tensor(zeros: [n, r * keys, h, w])
+    var beta = try Tensor(checkedZeros: [n, r * keys, h, w])
     let threads = Threads.count
     buffer.withPointers { gp in
         offsets.value.data.withUnsafeBufferPointer { op in
@@ -127,8 +128,8 @@ func sampleGates(_ gates: [Variable?], offsets: Variable, keys: Int) throws -> V
     }
     let parents = [offsets] + gates.compactMap { $0 }
     return Variable.result(beta, parents: parents) { dbeta in
-        var dgates = SourceBuffer(zeroLike: buffer)
-        var doff: Tensor? = offsets.requiresGrad ? Tensor(zeros: offsets.shape) : nil
+        var dgates = try SourceBuffer(zeroLike: buffer)
+        var doff: Tensor? = offsets.requiresGrad ? try Tensor(checkedZeros: offsets.shape) : nil
         buffer.withPointers { gp in
             dgates.withMutablePointers { dgp in
                 withOptionalMutableBuffer(&doff) { dop in
@@ -180,7 +181,8 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
     let threads = Threads.count
     // The kernel writes every channel of every pixel, and the transpose every element: neither
     // buffer needs a zero fill first.
-    let yLast = [Float](unsafeUninitializedCapacity: n * hw * c) { yp, initialized in
+    var yLast = try TensorData.buffer(n * hw * c, zeroed: false)
+    yLast.withUnsafeMutableBufferPointer { yp in
         rc = buffer.withPointers { vp in
             offsets.value.data.withUnsafeBufferPointer { op in
                 logits.value.data.withUnsafeBufferPointer { lp in
@@ -192,29 +194,27 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
                 }
             }
         }
-        initialized = n * hw * c
     }
     guard rc == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
-    let yData = [Float](unsafeUninitializedCapacity: n * hw * c) { dst, initialized in
+    var y = try Tensor(uninitialized: [n, c, h, w])
+    y.data.withUnsafeMutableBufferPointer { dst in
         yLast.withUnsafeBufferPointer { ak_nhwc_to_nchw($0.baseAddress, size.n, size.c, hw, dst.baseAddress, threads) }
-        initialized = n * hw * c
     }
-    let y = try Tensor(shape: [n, c, h, w], data: yData)
     var parents = [offsets, logits] + values.compactMap { $0 }
     if let mask { parents.append(mask) }
     let output = Variable.result(y, parents: parents) { dy in
-        var dyLast = [Float](repeating: 0, count: dy.count)
+        var dyLast = try TensorData.buffer(dy.count, zeroed: false)
         dy.data.withUnsafeBufferPointer { src in
             dyLast.withUnsafeMutableBufferPointer { ak_nchw_to_nhwc(src.baseAddress, size.n, size.c, hw, $0.baseAddress, threads) }
         }
-        var dvalues = SourceBuffer(zeroLike: buffer)
-        var doff: Tensor? = offsets.requiresGrad ? Tensor(zeros: offsets.shape) : nil
-        var dlog: Tensor? = logits.requiresGrad ? Tensor(zeros: logits.shape) : nil
-        var dmask: Tensor? = (mask?.requiresGrad ?? false) ? Tensor(zeros: logits.shape) : nil
+        var dvalues = try SourceBuffer(zeroLike: buffer)
+        var doff: Tensor? = offsets.requiresGrad ? try Tensor(checkedZeros: offsets.shape) : nil
+        var dlog: Tensor? = logits.requiresGrad ? try Tensor(checkedZeros: logits.shape) : nil
+        var dmask: Tensor? = (mask?.requiresGrad ?? false) ? try Tensor(checkedZeros: logits.shape) : nil
         if dmask != nil, values.contains(where: { $0 == nil }) {
             throw AclaError.internal("the mask gradient needs every source's values")
         }
-        var scratch = [Float](repeating: 0, count: logits.value.count)
+        var scratch = try TensorData.buffer(logits.value.count, zeroed: true)
         let status = buffer.withPointers { vp in
             dvalues.withMutablePointers { dvp in
                 withOptionalMutableBuffer(&doff) { dop in

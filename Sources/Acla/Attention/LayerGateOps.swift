@@ -20,8 +20,8 @@ func effectiveMask(_ m: Variable?, layerGates: Variable, sourceLayers: [Int], ke
     }
     let parents = m.map { [layerGates, $0] } ?? [layerGates]
     return Variable.result(out, parents: parents) { dM in
-        var dgates = Tensor(zeros: layerGates.shape)
-        var dm = m.map { _ in Tensor(zeros: shape) }
+        var dgates = try Tensor(checkedZeros: layerGates.shape)
+        var dm = try m.map { _ in try Tensor(checkedZeros: shape) }
         for b in 0..<n {
             for ch in 0..<q {
                 let s = ch / keys, base = (b * q + ch) * hw
@@ -44,7 +44,7 @@ func addGated(_ x: Variable, _ o: Variable, layerGates: Variable, index: Int) th
     let g = layerGates.value.data[index]
     let z = try x.value.zipMap(o.value) { $0 + g * $1 }
     return Variable.result(z, parents: [x, o, layerGates]) { dz in
-        var dg = Tensor(zeros: layerGates.shape)
+        var dg = try Tensor(checkedZeros: layerGates.shape)
         dg.data[index] = Float(dz.data.indices.reduce(0.0) { $0 + Double(dz.data[$1] * o.value.data[$1]) })
         return [dz, try dz.map { $0 * g }, dg]
     }

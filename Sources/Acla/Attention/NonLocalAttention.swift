@@ -93,13 +93,12 @@ final class NonLocalAttention: AttentionModule {
         let inner32 = try kernelInt32(inner, "non-local channels")
         let hw = queries.shape[2] * queries.shape[3]
         let r = keys.count
-        var phiAll = [Float](repeating: 0, count: inner * r * hw)
-        for (s, k) in keys.enumerated() {
-            for c in 0..<inner { for i in 0..<hw { phiAll[c * r * hw + s * hw + i] = k.data[c * hw + i] } }
-        }
+        let phiAll = try gatherSources(keys, image: 0, channels: inner, pixels: hw)
         var row = [Float](repeating: 0, count: r * hw)
         queries.data.withUnsafeBufferPointer { qp in
-            ak_nonlocal_row(qp.baseAddress, phiAll, inner32, hw, r * hw, p.y * w + p.x, &row)
+            phiAll.withUnsafeBufferPointer { pp in
+                ak_nonlocal_row(qp.baseAddress, pp.baseAddress, inner32, hw, r * hw, p.y * w + p.x, &row)
+            }
         }
         var result: [ProbedKey] = []
         for s in 0..<r {
@@ -121,57 +120,92 @@ final class NonLocalAttention: AttentionModule {
     }
 }
 
+/// The maps of image `b` side by side along the pixels: all[c][s * hw + i] = maps[s][b, c, i].
+func gatherSources(_ maps: [Tensor], image b: Int, channels ci: Int, pixels hw: Int) throws -> TensorData {
+    let r = maps.count
+    var all = try TensorData.buffer(ci * r * hw, zeroed: false)
+    all.withUnsafeMutableBufferPointer { dst in
+        for (s, m) in maps.enumerated() {
+            m.data.withUnsafeBufferPointer { src in
+                for c in 0..<ci {
+                    let from = (b * ci + c) * hw, to = c * r * hw + s * hw
+                    for i in 0..<hw { dst[to + i] = src[from + i] }
+                }
+            }
+        }
+    }
+    return all
+}
+
 /// y[b] = g_all softmax_rows(theta^T phi_all)^T per image, sources side by side along the keys.
+/// The N x rN attention matrix is scratch (bounded by the pass's memory limit before this runs);
+/// every buffer comes from throwing allocations, so a raised limit fails with an error, not a trap.
 func nonLocalAggregate(_ queries: Variable, keys: [Variable], values: [Variable]) throws -> Variable {
     let (n, ci, h, w) = (queries.shape[0], queries.shape[1], queries.shape[2], queries.shape[3])
     let (hw, r) = (h * w, keys.count)
     for t in keys + values { try t.value.requireShape(queries.shape, "non-local key/value map") }
     let threads = Threads.count
     let ci32 = try kernelInt32(ci, "non-local channels")
-    let gatherKeys = { (maps: [Variable], b: Int) -> [Float] in
-        var all = [Float](repeating: 0, count: ci * r * hw)
-        for (s, m) in maps.enumerated() {
-            for c in 0..<ci {
-                let src = (b * ci + c) * hw
-                for i in 0..<hw { all[c * r * hw + s * hw + i] = m.value.data[src + i] }
-            }
-        }
-        return all
-    }
-    var y = Tensor(zeros: queries.shape)
-    var attn = [Float](repeating: 0, count: hw * r * hw)
+    let attentionCount = try CheckedSize.product([hw, r, hw], limit: Int.max, what: "non-local attention matrix")
+    var y = try Tensor(uninitialized: queries.shape)
+    var attn = try TensorData.buffer(attentionCount, zeroed: false)
     for b in 0..<n {
-        let (phiAll, gAll) = (gatherKeys(keys, b), gatherKeys(values, b))
+        let phiAll = try gatherSources(keys.map(\.value), image: b, channels: ci, pixels: hw)
+        let gAll = try gatherSources(values.map(\.value), image: b, channels: ci, pixels: hw)
         queries.value.data.withUnsafeBufferPointer { qp in
             y.data.withUnsafeMutableBufferPointer { yp in
-                ak_nonlocal_forward(qp.baseAddress! + b * ci * hw, phiAll, gAll, ci32, hw, r * hw,
-                                    &attn, yp.baseAddress! + b * ci * hw, threads)
+                phiAll.withUnsafeBufferPointer { pp in
+                    gAll.withUnsafeBufferPointer { gp in
+                        attn.withUnsafeMutableBufferPointer { ap in
+                            ak_nonlocal_forward(qp.baseAddress! + b * ci * hw, pp.baseAddress, gp.baseAddress, ci32, hw, r * hw,
+                                                ap.baseAddress, yp.baseAddress! + b * ci * hw, threads)
+                        }
+                    }
+                }
             }
         }
     }
-    attn = []
+    attn = try TensorData.buffer(0, zeroed: false)
     return Variable.result(y, parents: [queries] + keys + values) { dy in
-        var dq = Tensor(zeros: queries.shape)
-        var dk = keys.map { _ in Tensor(zeros: queries.shape) }, dv = dk
-        var attn = [Float](repeating: 0, count: hw * r * hw), dattn = attn
+        var dq = try Tensor(checkedZeros: queries.shape)
+        var dk = try keys.map { _ in try Tensor(uninitialized: queries.shape) }, dv = try keys.map { _ in try Tensor(uninitialized: queries.shape) }
+        var attn = try TensorData.buffer(attentionCount, zeroed: true), dattn = try TensorData.buffer(attentionCount, zeroed: true)
         for b in 0..<n {
-            let (phiAll, gAll) = (gatherKeys(keys, b), gatherKeys(values, b))
-            var dphi = [Float](repeating: 0, count: ci * r * hw), dg = dphi
+            let phiAll = try gatherSources(keys.map(\.value), image: b, channels: ci, pixels: hw)
+            let gAll = try gatherSources(values.map(\.value), image: b, channels: ci, pixels: hw)
+            var dphi = try TensorData.buffer(ci * r * hw, zeroed: true), dg = try TensorData.buffer(ci * r * hw, zeroed: true)
             queries.value.data.withUnsafeBufferPointer { qp in
                 dy.data.withUnsafeBufferPointer { gp in
                     dq.data.withUnsafeMutableBufferPointer { dqp in
-                        ak_nonlocal_backward(qp.baseAddress! + b * ci * hw, phiAll, gAll, ci32, hw, r * hw,
-                                             gp.baseAddress! + b * ci * hw, &attn, &dattn,
-                                             dqp.baseAddress! + b * ci * hw, &dphi, &dg, threads)
+                        phiAll.withUnsafeBufferPointer { pp in
+                            gAll.withUnsafeBufferPointer { vp in
+                                attn.withUnsafeMutableBufferPointer { ap in
+                                    dattn.withUnsafeMutableBufferPointer { dap in
+                                        dphi.withUnsafeMutableBufferPointer { dpp in
+                                            dg.withUnsafeMutableBufferPointer { dgp in
+                                                ak_nonlocal_backward(qp.baseAddress! + b * ci * hw, pp.baseAddress, vp.baseAddress,
+                                                                     ci32, hw, r * hw, gp.baseAddress! + b * ci * hw,
+                                                                     ap.baseAddress, dap.baseAddress, dqp.baseAddress! + b * ci * hw,
+                                                                     dpp.baseAddress, dgp.baseAddress, threads)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
             for s in 0..<r {
-                for c in 0..<ci {
-                    let dst = (b * ci + c) * hw
-                    for i in 0..<hw {
-                        dk[s].data[dst + i] = dphi[c * r * hw + s * hw + i]
-                        dv[s].data[dst + i] = dg[c * r * hw + s * hw + i]
+                dk[s].data.withUnsafeMutableBufferPointer { dkp in
+                    dv[s].data.withUnsafeMutableBufferPointer { dvp in
+                        for c in 0..<ci {
+                            let dst = (b * ci + c) * hw, src = c * r * hw + s * hw
+                            for i in 0..<hw {
+                                dkp[dst + i] = dphi[src + i]
+                                dvp[dst + i] = dg[src + i]
+                            }
+                        }
                     }
                 }
             }

@@ -14,7 +14,7 @@ public func channelScale(_ x: Variable, _ s: Variable) throws -> Variable {
     }
     return Variable.result(y, parents: [x, s]) { dy in
         var dx = dy
-        var ds = Tensor(zeros: s.shape)
+        var ds = try Tensor(checkedZeros: s.shape)
         dx.data.withUnsafeMutableBufferPointer { dxp in
             x.value.data.withUnsafeBufferPointer { xp in
                 for p in 0..<(n * c) {

@@ -50,9 +50,9 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, bandFloats: Int) t
     var parents = [x, weight]
     if let bias { parents.append(bias) }
     return Variable.result(y, parents: parents) { dy in
-        var dx = x.requiresGrad ? Tensor(zeros: x.shape) : nil
-        var dw = weight.requiresGrad ? Tensor(zeros: weight.shape) : nil
-        var db = (bias?.requiresGrad ?? false) ? Tensor(zeros: [cout]) : nil
+        var dx = x.requiresGrad ? try Tensor(checkedZeros: x.shape) : nil
+        var dw = weight.requiresGrad ? try Tensor(checkedZeros: weight.shape) : nil
+        var db = (bias?.requiresGrad ?? false) ? try Tensor(checkedZeros: [cout]) : nil
         let rc = withOptionalMutableBuffer(&dx) { dxp in
             withOptionalMutableBuffer(&dw) { dwp in
                 withOptionalMutableBuffer(&db) { dbp in

@@ -28,8 +28,8 @@ public func deformSample(_ values: Variable, offsets: Variable) throws -> Variab
         }
     }
     return Variable.result(out, parents: [values, offsets]) { dy in
-        var dv: Tensor? = values.requiresGrad ? Tensor(zeros: values.shape) : nil
-        var df: Tensor? = offsets.requiresGrad ? Tensor(zeros: offsets.shape) : nil
+        var dv: Tensor? = values.requiresGrad ? try Tensor(checkedZeros: values.shape) : nil
+        var df: Tensor? = offsets.requiresGrad ? try Tensor(checkedZeros: offsets.shape) : nil
         withOptionalMutableBuffer(&dv) { dvp in
             withOptionalMutableBuffer(&df) { dfp in
                 values.value.data.withUnsafeBufferPointer { vp in

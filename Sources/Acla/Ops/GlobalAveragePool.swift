@@ -3,7 +3,7 @@ public func globalAveragePool(_ x: Variable) throws -> Variable {
     try requireNCHW(x, "globalAveragePool input")
     let (n, c, hw) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
     guard hw > 0 else { throw AclaError.shape("globalAveragePool needs a non-empty map, got \(x.shape)") }
-    var y = Tensor(zeros: [n, c, 1, 1])
+    var y = try Tensor(checkedZeros: [n, c, 1, 1])
     x.value.data.withUnsafeBufferPointer { xp in
         for p in 0..<(n * c) {
             var acc = 0.0
@@ -12,7 +12,7 @@ public func globalAveragePool(_ x: Variable) throws -> Variable {
         }
     }
     return Variable.result(y, parents: [x]) { dy in
-        var dx = Tensor(zeros: x.shape)
+        var dx = try Tensor(checkedZeros: x.shape)
         dx.data.withUnsafeMutableBufferPointer { dxp in
             for p in 0..<(n * c) {
                 let g = dy.data[p] / Float(hw)

@@ -25,7 +25,7 @@ public func pixelShuffle(_ x: Variable, factor r: Int) throws -> Variable {
         }
     }
     return Variable.result(out, parents: [x]) { dy in
-        var dx = Tensor(zeros: x.shape)
+        var dx = try Tensor(checkedZeros: x.shape)
         dx.data.withUnsafeMutableBufferPointer { dp in
             dy.data.withUnsafeBufferPointer { gp in
                 var o = 0

@@ -58,3 +58,11 @@ public struct TensorData: RandomAccessCollection, MutableCollection, Equatable, 
         storage = copy
     }
 }
+
+extension TensorData {
+    /// `count` floats for a kernel's scratch or a layout copy (from the current workspace when one
+    /// is installed); a failed allocation is an error.
+    public static func buffer(_ count: Int, zeroed: Bool) throws -> TensorData {
+        TensorData(storage: try TensorStorage.allocate(count, zeroed: zeroed))
+    }
+}

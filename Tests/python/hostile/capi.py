@@ -1,6 +1,6 @@
 """Raw ctypes prototypes of every function in include/acla.h, for the hostile tests.
 
-Deliberately not the friendly binding (examples/python/acla.py): these tests must reach the C
+Deliberately not the friendly binding (the package examples/python/acla/): these tests must reach the C
 boundary with exactly the values a careless or malicious C caller could pass (NULL anywhere,
 sizes near 2^64, negative int32), which the binding's own checks would stop first.
 """
@@ -31,10 +31,14 @@ PROTOTYPES = {
     "acla_model_macs": (c_int32, [c_void_p, c_int32, c_int32, u64p]),
     "acla_model_output_size": (c_int32, [c_void_p, c_int32, c_int32, i32p, i32p, i32p]),
     "acla_model_forward": (c_int32, [c_void_p, f32p, c_int32, c_int32, c_int32, c_int32, f32p, c_size_t]),
+    "acla_model_set_allow_nonfinite": (c_int32, [c_void_p, c_int32]),
     "acla_model_get_parameter": (c_int32, [c_void_p, c_char_p, f32p, c_size_t]),
     "acla_model_set_parameter": (c_int32, [c_void_p, c_char_p, f32p, c_size_t]),
     "acla_model_parameter_names": (c_int32, [c_void_p, c_void_p, c_size_t, szp]),
     "acla_model_parameter_shape": (c_int32, [c_void_p, c_char_p, i64p, c_int32, i32p]),
+    # bundled models
+    "acla_model_load_default": (c_int32, [c_char_p, handlep]),
+    "acla_models_catalog": (c_int32, [c_void_p, c_size_t, szp]),
     # attention
     "acla_model_attention_count": (c_int32, [c_void_p, i32p]),
     "acla_model_attention_module": (c_int32, [c_void_p, c_int32, i32p, i32p, i32p]),

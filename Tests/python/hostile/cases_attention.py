@@ -85,6 +85,7 @@ def probes(ctx):
         for y, x in [(INT32_MAX, INT32_MAX), (0, INT32_MAX), (4, 3), (0, 0)]:
             ctx.step(f"{kind} probe ({y}, {x}) then forward of NaN")
             ctx.ok(lib.acla_model_set_probe(m, y, x))
+            ctx.ok(lib.acla_model_set_allow_nonfinite(m, 1))  # NaN input reaches the sampling code
             ctx.forward_ok(m, 2, 3, 5, 4, math.nan)
             ctx.forward_ok(m, 1, 3, 5, 4, 7.0)
             count = c_size_t()
@@ -187,7 +188,9 @@ def extreme_finite_weights(ctx):
             ctx.step(f"{kind} forward with attention weights {value}")
             ctx.ok(lib.acla_model_set_probe(m, 1, 1))
             ctx.forward_ok(m, 1, 3, 5, 4)
+            ctx.ok(lib.acla_model_set_allow_nonfinite(m, 1))
             ctx.forward_ok(m, 1, 3, 5, 4, math.nan)
+            ctx.ok(lib.acla_model_set_allow_nonfinite(m, 0))
         lib.acla_model_destroy(m)
 
 
@@ -204,4 +207,22 @@ def attention_maps_over_the_limit(ctx):
     y = Out(c_float, 3 * 4 * h * w)
     ctx.step("forward of a 600x600 input through 8192 offset channels")
     ctx.fails(lib.acla_model_forward(m, x, 1, 3, h, w, y.ptr, 3 * 4 * h * w), OOM, "too large", outs=[y])
+    lib.acla_model_destroy(m)
+
+
+@case("attention", "acla_model_forward", "acla_model_set_attention_memory_limit")
+def allocation_failure_is_an_error(ctx):
+    """With the attention memory limit raised to UINT64_MAX, an NL forward on a 300x300 map needs
+    a 90000 x 90000 attention matrix (32 GB): the child's 8 GiB address space cannot hold it, and
+    the failed allocation must be ACLA_ERR_OUT_OF_MEMORY, not an abort; the handle stays usable."""
+    lib = ctx.lib
+    m = ctx.create({"backbone": "edsr", "scale": 2, "blocks": 1, "features": 4,
+                    "attention": {"kind": "nl", "positions": [1]}})
+    ctx.ok(lib.acla_model_set_attention_memory_limit(m, 2**64 - 1))
+    h = w = 300
+    x = (c_float * (3 * h * w))(*([7.0] * (3 * h * w)))
+    y = Out(c_float, 3 * 4 * h * w)
+    ctx.step("NL forward needing a 32 GB attention matrix under an 8 GiB address-space limit")
+    ctx.fails(lib.acla_model_forward(m, x, 1, 3, h, w, y.ptr, 3 * 4 * h * w), OOM, "allocate")
+    ctx.forward_ok(m, 1, 3, 8, 8)
     lib.acla_model_destroy(m)
