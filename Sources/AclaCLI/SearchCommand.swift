@@ -46,6 +46,7 @@ struct Search: ParsableCommand {
             if dataOptions.options == nil, let lr = dataOptions.lr { options.alphaOptimizer.learningRate = lr }
             let trainer = try Trainer(network: try Network(config: cfg), options: options)
             let supernetPath = checkpoint ?? (out.lowercased().hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".supernet.safetensors"
+            try createParentFolders([out, report, log, supernetPath])
             var request = try dataOptions.request(checkpoint: supernetPath, steps: steps)
             request.settings.keepBest = false
             (request.settings.saveEvery, request.settings.validateEvery) = (saveEvery, valEvery)

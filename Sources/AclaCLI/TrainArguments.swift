@@ -74,7 +74,7 @@ struct TrainDataArguments: ParsableArguments {
         case ("halving", 2):
             let items = parts[1].split(separator: ",").map { Int64($0) }
             guard !items.isEmpty, !items.contains(nil) else { throw bad() }
-            return items.count == 1 && !parts[1].contains(",") ? .halving(every: items[0]!, milestones: [])
+            return items.count == 1 && !parts[1].contains(where: { $0 == "," }) ? .halving(every: items[0]!, milestones: [])
                 : .halving(every: nil, milestones: items.map { $0! })
         case ("step", 3):
             guard let size = Int64(parts[1]), let gamma = Double(parts[2]) else { throw bad() }

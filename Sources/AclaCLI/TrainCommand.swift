@@ -34,6 +34,7 @@ struct Train: ParsableCommand {
             if resume != nil, initFrom != nil { throw AclaError.invalidArgument("--resume and --init exclude each other") }
             if ignoreTail, initFrom == nil { throw AclaError.invalidArgument("--ignore-tail needs --init") }
             let cfg = try ModelConfig.parse(ModelSource.configText(config))
+            try createParentFolders([out, best, log, export])
             let network = try initFrom.map {
                 try Trainer.loadModel(path: $0, config: cfg, options: ignoreTail ? [.ignoreTail, .keepMissingAttention] : [.keepMissingAttention])
             } ?? Network(config: cfg)

@@ -67,3 +67,14 @@ func runWithProgress(_ run: TrainingRun, quiet: Bool, logEvery: Int64, label: St
         throw ExitCode(130)
     }
 }
+
+/// Creates the folders that will hold the run's output files (`runs/x.safetensors` needs `runs/`).
+func createParentFolders(_ paths: [String?]) throws {
+    for case let path? in paths {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { continue }
+        let folder = String(path[..<slash])
+        guard try CLIText.createFolders(folder) else {
+            throw AclaError.io("cannot create folder '\(folder)' for '\(path)': \(CLIText.errnoText)")
+        }
+    }
+}
