@@ -380,8 +380,6 @@ acla_status acla_model_load_default(const char *name, acla_model **out);
  * ...}]}), with the size protocol of acla_model_config. */
 acla_status acla_models_catalog(char *buf, size_t cap, size_t *needed);
 
-/* @@TRAINING@@ */
-
 /* ------------------------------------------------------------------------------------------ */
 /* Training and the insert-position search (docs/TRAINING.md)                                  */
 /* ------------------------------------------------------------------------------------------ */

@@ -1,9 +1,4 @@
-"""Training and the insert-position search (docs/TRAINING.md): acla.Trainer wraps acla_trainer.
-
-Adam (torch.optim.Adam semantics), L1/MSE, schedules, clip_grad_norm_, the search's alpha steps,
-checkpoints that resume bit for bit. Use ``step()`` from your own data loader (numpy NCHW float32,
-0..255) or ``run()`` on folders of images (examples/python/train.py).
-"""
+"""Training and the insert-position search (docs/TRAINING.md): acla.Trainer wraps acla_trainer."""
 from __future__ import annotations
 
 import ctypes
@@ -11,30 +6,33 @@ import json
 import weakref
 
 from ._args import encode_path, int32, numpy
-from .errors import ERR_CANCELLED, ERR_INVALID_ARGUMENT, ERR_SHAPE, ERR_STATE, AclaError  # noqa: F401
+from .errors import ERR_INVALID_ARGUMENT, ERR_SHAPE, ERR_STATE, AclaError
 from .loader import _lib, check, cstr, proto, status_t
-from .model import Model, _config_text, _sized_string, f32p, handle_t, size_t
+from .model import Model, _config_text, _sized_string
 
 __all__ = ["Trainer"]
 
-PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
-trainer_t = ctypes.c_void_p
-f64p = ctypes.POINTER(ctypes.c_double)
-i64p = ctypes.POINTER(ctypes.c_int64)
-proto("acla_trainer_create", status_t, handle_t, cstr, ctypes.POINTER(trainer_t))
-proto("acla_trainer_destroy", None, trainer_t)
+_h = ctypes.c_void_p
+_f32p = ctypes.POINTER(ctypes.c_float)
+_f64p = ctypes.POINTER(ctypes.c_double)
+_i64p = ctypes.POINTER(ctypes.c_int64)
+_size_t = ctypes.c_size_t
+# int32_t (*)(void *user, int64_t done, int64_t total)
+_PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)
+proto("acla_trainer_create", status_t, _h, cstr, ctypes.POINTER(_h))
+proto("acla_trainer_destroy", None, _h)
 for _name in ("acla_trainer_step", "acla_trainer_alpha_step"):
-    proto(_name, status_t, trainer_t, f32p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, f32p, size_t, f64p)
-proto("acla_trainer_save", status_t, trainer_t, cstr)
-proto("acla_trainer_resume", status_t, trainer_t, cstr)
-proto("acla_trainer_set_learning_rate", status_t, trainer_t, ctypes.c_double)
-proto("acla_trainer_get_learning_rate", status_t, trainer_t, f64p)
-proto("acla_trainer_get_step", status_t, trainer_t, i64p)
-proto("acla_trainer_get_alpha_step", status_t, trainer_t, i64p)
-proto("acla_trainer_set_gate_temperature", status_t, trainer_t, ctypes.c_double, ctypes.c_double)
-proto("acla_trainer_options", status_t, trainer_t, ctypes.c_char_p, size_t, ctypes.POINTER(size_t))
-proto("acla_trainer_run", status_t, trainer_t, cstr, PROGRESS, ctypes.c_void_p)
-proto("acla_trainer_validation", status_t, trainer_t, f64p, f64p)
+    proto(_name, status_t, _h, _f32p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, _f32p, _size_t, _f64p)
+proto("acla_trainer_save", status_t, _h, cstr)
+proto("acla_trainer_resume", status_t, _h, cstr)
+proto("acla_trainer_set_learning_rate", status_t, _h, ctypes.c_double)
+proto("acla_trainer_get_learning_rate", status_t, _h, _f64p)
+proto("acla_trainer_get_step", status_t, _h, _i64p)
+proto("acla_trainer_get_alpha_step", status_t, _h, _i64p)
+proto("acla_trainer_set_gate_temperature", status_t, _h, ctypes.c_double, ctypes.c_double)
+proto("acla_trainer_options", status_t, _h, ctypes.c_char_p, _size_t, ctypes.POINTER(_size_t))
+proto("acla_trainer_run", status_t, _h, cstr, _PROGRESS, ctypes.c_void_p)
+proto("acla_trainer_validation", status_t, _h, _f64p, _f64p)
 
 
 class Trainer:
@@ -48,7 +46,7 @@ class Trainer:
     def __init__(self, model: "Model", options=None):
         if not isinstance(model, Model):
             raise AclaError(ERR_INVALID_ARGUMENT, f"model must be an acla.Model, got {type(model).__name__}")
-        h = trainer_t()
+        h = _h()
         opts = None if options is None else _config_text(options)
         check(_lib.acla_trainer_create(model._live(), opts, ctypes.byref(h)))
         self.model = model
@@ -70,14 +68,14 @@ class Trainer:
         self.close()
 
     def _batch(self, fn, x, target):
-        np = numpy("acla.Trainer.step")
+        np = numpy("acla.Trainer")
         a = np.ascontiguousarray(x, dtype=np.float32)
         t = np.ascontiguousarray(target, dtype=np.float32)
         if a.ndim != 4:
             raise AclaError(ERR_SHAPE, f"input must be NCHW, got shape {a.shape}")
         n, c, h, w = (int32(int(d), "input dimension") for d in a.shape)
         loss = ctypes.c_double()
-        check(fn(self._live(), a.ctypes.data_as(f32p), n, c, h, w, t.ctypes.data_as(f32p), t.size,
+        check(fn(self._live(), a.ctypes.data_as(_f32p), n, c, h, w, t.ctypes.data_as(_f32p), t.size,
                   ctypes.byref(loss)))
         return loss.value
 
@@ -139,7 +137,7 @@ class Trainer:
                 errors.append(e)
                 return 1
 
-        cb = PROGRESS(call) if progress is not None else PROGRESS()
+        cb = _PROGRESS(call) if progress is not None else _PROGRESS()
         try:
             check(_lib.acla_trainer_run(self._live(), _config_text(run_options), cb, None))
         except AclaError:
