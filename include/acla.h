@@ -468,6 +468,88 @@ acla_status acla_trainer_run(acla_trainer *trainer, const char *run_json, acla_p
 /* Mean PSNR / SSIM of the last validation acla_trainer_run did (ACLA_ERR_STATE before any). */
 acla_status acla_trainer_validation(const acla_trainer *trainer, double *psnr, double *ssim);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Restoring 8-bit images: tiles, self-ensemble, progress (docs/RESTORE.md)                    */
+/* ------------------------------------------------------------------------------------------ */
+/*
+ * acla_model_restore runs a model over an 8-bit HWC image for its config's task and returns an
+ * 8-bit image. Inputs have 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA) channels; how each
+ * meets the model's task and channels (docs/RESTORE.md has the table):
+ *  - super-resolution (x2/x3/x4; RGB models): RGB -> RGB; gray is replicated to RGB and the
+ *    luma of the result is returned (1 channel; ACLA_RESTORE_NOTE_GRAY_AS_RGB); alpha is
+ *    upscaled with MATLAB bicubic, not restored (ACLA_RESTORE_NOTE_ALPHA_RESIZED).
+ *  - denoising, JPEG artifact reduction: the model's channels; a gray input of an RGB model as
+ *    above; an RGB input of a 1-channel JPEG model restores the luma Y and keeps Cb/Cr
+ *    (out = in + restored Y - Y in every channel; ACLA_RESTORE_NOTE_LUMA_ONLY); an RGB input of
+ *    a 1-channel denoising model is restored channel by channel (ACLA_RESTORE_NOTE_PER_CHANNEL);
+ *    alpha is copied (ACLA_RESTORE_NOTE_ALPHA_COPIED).
+ *  - demosaicing: a 1-channel raw GRBG Bayer image (ACLA_RESTORE_NOTE_BAYER_RAW) or the
+ *    3-channel mosaic acla_degrade_mosaic makes (samples outside the pattern are ignored);
+ *    output RGB. Inputs with alpha are ACLA_ERR_UNSUPPORTED.
+ * Luma is MATLAB rgb2gray's weighting (0.298936 R + 0.587043 G + 0.114021 B), in float;
+ * outputs are quantised once, as round(clamp(x, 0, 255)).
+ *
+ * Tiling: the model runs on windows of `tile` x `tile` input pixels (default 256; 0 = the whole
+ * image as one window) of which neighbours share at least `overlap` pixels (default 64); each output
+ * pixel comes from the window in which it lies farthest from an edge, so peak memory grows with
+ * the tile, not the image. Attention reads keys anywhere in its window, so tiled output may
+ * differ from untiled near the cuts (docs/RESTORE.md has measured figures). Tiles run one after
+ * another, each using every thread (acla_set_num_threads).
+ *
+ * Thread safety: acla_model_restore follows acla_model_forward's rule on its model. An options
+ * handle may be read by several restores at once; its setters must not run concurrently with a
+ * restore using it.
+ */
+typedef struct acla_restore_options acla_restore_options;
+
+/* Bits of acla_model_restore_output_size's `notes`: what the restore does with the channels. */
+#define ACLA_RESTORE_NOTE_GRAY_AS_RGB    1u  /* gray through an RGB model; output = luma of the result */
+#define ACLA_RESTORE_NOTE_LUMA_ONLY      2u  /* RGB through a 1-channel model as Y; Cb/Cr kept */
+#define ACLA_RESTORE_NOTE_PER_CHANNEL    4u  /* RGB through a 1-channel model, one channel at a time */
+#define ACLA_RESTORE_NOTE_BAYER_RAW      8u  /* 1-channel input read as raw GRBG Bayer; output RGB */
+#define ACLA_RESTORE_NOTE_ALPHA_RESIZED 16u  /* alpha upscaled bicubically, not restored */
+#define ACLA_RESTORE_NOTE_ALPHA_COPIED  32u  /* alpha copied unchanged, not restored */
+
+/* New options with the defaults: tile 256, overlap 64, no ensemble, no progress callback.
+ * Free with acla_restore_options_destroy. */
+acla_status acla_restore_options_create(acla_restore_options **out);
+/* Frees an options handle; NULL is accepted. */
+void        acla_restore_options_destroy(acla_restore_options *options);
+/* Window side in input pixels (tile >= 1, or 0 for the whole image) and the pixels neighbouring
+ * windows share (0 <= overlap < tile; ignored for tile 0). */
+acla_status acla_restore_options_set_tile(acla_restore_options *options, int32_t tile, int32_t overlap);
+acla_status acla_restore_options_get_tile(const acla_restore_options *options, int32_t *tile,
+                                          int32_t *overlap);
+/* 1: average the 8 dihedral transforms (flips, transposition) of every window (8x the work);
+ * 0: off (the default). */
+acla_status acla_restore_options_set_ensemble(acla_restore_options *options, int32_t enabled);
+/* progress(user, done, total) is called on the restoring thread with done = 0 before any work
+ * and after every forward pass (total = windows x ensemble transforms x colour planes, the 3
+ * planes of ACLA_RESTORE_NOTE_PER_CHANNEL); a non-zero return cancels: acla_model_restore
+ * returns ACLA_ERR_CANCELLED. NULL removes the callback. The options keep both pointers: the
+ * callback and `user` must stay valid while restores use these options. */
+acla_status acla_restore_options_set_progress(acla_restore_options *options, acla_progress_fn progress,
+                                              void *user);
+
+/* Output channels, height and width of restoring a `channels`-channel height x width image,
+ * and in *notes (may be NULL) the ACLA_RESTORE_NOTE_* bits of what happens to its channels.
+ * Images or outputs over the pixel limit are ACLA_ERR_OUT_OF_MEMORY. */
+acla_status acla_model_restore_output_size(const acla_model *model, int32_t channels, int32_t height,
+                                           int32_t width, int32_t *out_channels, int32_t *out_height,
+                                           int32_t *out_width, uint32_t *notes);
+
+/* Restores an 8-bit HWC image into a caller buffer. input_len = height*width*channels and
+ * output_len = out_height*out_width*out_channels (acla_model_restore_output_size) exactly
+ * (ACLA_ERR_SHAPE otherwise); the buffers must not overlap. options may be NULL (defaults).
+ * Every argument is checked before the output is touched. After ACLA_ERR_CANCELLED, or a
+ * failure once the work has started (ACLA_ERR_OUT_OF_MEMORY for a window too large, say), the
+ * output holds the restored pixels of the windows finished so far and its previous contents
+ * elsewhere (alpha is written last). Overwrites the model's attention statistics like
+ * acla_model_forward (they describe the last window's last pass). */
+acla_status acla_model_restore(acla_model *model, const acla_restore_options *options,
+                               const uint8_t *input, size_t input_len, int32_t channels,
+                               int32_t height, int32_t width, uint8_t *output, size_t output_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,9 @@ enum CLISubcommands {
         ModelsCommand.self,
         Train.self,
         Search.self,
+        Restore.self,
+        Visualize.self,
+        Compare.self,
         Threads_.self,
     ]
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Settings of `torch.optim.Adam` (amsgrad off, maximize off).
 public struct AdamSettings: Equatable, Sendable {
@@ -79,8 +79,8 @@ public final class Adam {
         let b2 = Float(settings.beta2)
         let oneMinusB1 = Float(1 - settings.beta1), oneMinusB2 = Float(1 - settings.beta2)
         let wd = Float(settings.weightDecay), eps = Float(settings.eps)
-        let biasCorrection1 = 1 - Foundation.pow(settings.beta1, t)
-        let biasCorrection2Sqrt = Float((1 - Foundation.pow(settings.beta2, t)).squareRoot())
+        let biasCorrection1 = 1 - Glibc.pow(settings.beta1, t)
+        let biasCorrection2Sqrt = Float((1 - Glibc.pow(settings.beta2, t)).squareRoot())
         let stepSize = Float(learningRate / biasCorrection1)
         var s = 0
         expAvg.withUnsafeMutableBufferPointer { m in

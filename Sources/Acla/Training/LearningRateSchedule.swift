@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The learning rate of each optimiser step, as a closed form of the step index (so a resumed
 /// run needs only the step). Step `i` (0-based) uses `rate(step: i)`, which is what a torch loop
@@ -57,12 +57,12 @@ public struct LearningRateSchedule: Equatable, Sendable {
             lr = base
         case .halving(let every, let milestones):
             let passed = every.map { Int(t / $0) } ?? milestones.filter { $0 <= t }.count
-            lr = base * Foundation.pow(0.5, Double(passed))
+            lr = base * Glibc.pow(0.5, Double(passed))
         case .step(let size, let gamma):
-            lr = base * Foundation.pow(gamma, Double(t / size))
+            lr = base * Glibc.pow(gamma, Double(t / size))
         case .cosine(let tMax, let etaMin):
             let e = Double(min(t, tMax))
-            lr = etaMin + (base - etaMin) * (1 + Foundation.cos(Double.pi * e / Double(tMax))) / 2
+            lr = etaMin + (base - etaMin) * (1 + Glibc.cos(Double.pi * e / Double(tMax))) / 2
         }
         if warmupSteps > 0, t < warmupSteps { lr *= Double(t + 1) / Double(warmupSteps) }
         return lr

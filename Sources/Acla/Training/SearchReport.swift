@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// What an insert-position search found (ATTENTION.md section 5): per layer alpha, the layer
 /// gate's probability at the final temperature, whether the module is kept (alpha >= 0) and its
@@ -44,7 +44,7 @@ public struct SearchReport: Sendable {
         let supernetMACs = try supernet.macs(height: h, width: w)
         let tau = options.layerTemperatureEnd
         let layers = (0..<search.layers).map { i in
-            Layer(layer: i + 1, alpha: alpha[i], gateProbability: 1 / (1 + Foundation.exp(-alpha[i] / tau)), kept: alpha[i] >= 0,
+            Layer(layer: i + 1, alpha: alpha[i], gateProbability: 1 / (1 + Glibc.exp(-alpha[i] / tau)), kept: alpha[i] >= 0,
                   denseMACs: dense[i], costShare: Double(dense[i]) / Double(supernetMACs))
         }
         var fractions: [Int: [Double]] = [:]

@@ -61,8 +61,8 @@ public struct TrainerOptions: Equatable, Sendable {
     /// `end` over `searchSteps` steps of stage 2 (and `end` after).
     public func layerTemperature(step: Int64) -> Double {
         let progress = min(max(Double(step - searchWarmupSteps) / Double(searchSteps), 0), 1)
-        return layerTemperatureStart * Foundation.pow(layerTemperatureEnd / layerTemperatureStart, progress)
+        return layerTemperatureStart * Glibc.pow(layerTemperatureEnd / layerTemperatureStart, progress)
     }
 }
 
-import Foundation
+import Glibc
