@@ -4,13 +4,28 @@ import ArgumentParser
 /// The model of `acla restore`, `visualize` and `compare`: a checkpoint (or a JSON config, for
 /// fresh weights) named with --model, and the --config override for files without one.
 struct RestoreModelOptions: ParsableArguments {
-    @Option(help: "Checkpoint (.safetensors) or model config (.json, fresh weights from its seed).")
-    var model: String
+    @Option(help: "Checkpoint (.safetensors) or model config (.json, fresh weights from its seed). Default: the bundled model of --task and --scale (`acla models`).")
+    var model: String?
+
+    @Option(help: "Without --model: the bundled model's task (sr, denoise, jpeg, demosaic).")
+    var task: String = "sr"
+
+    @Option(help: "Without --model: the bundled super-resolution model's scale (2, 3 or 4).")
+    var scale: Int = 2
 
     @Option(help: "Config (file or inline JSON) for checkpoints without one, or to override it.")
     var config: String?
 
-    func network() throws -> Network { try ModelSource.network(model, config: config) }
+    func network() throws -> Network {
+        if let model { return try ModelSource.network(model, config: config) }
+        guard ["sr", "denoise", "jpeg", "demosaic"].contains(task) else {
+            throw AclaError.invalidArgument("--task must be sr, denoise, jpeg or demosaic, got \"\(task)\"")
+        }
+        guard task != "sr" || (2...4).contains(scale) else {
+            throw AclaError.invalidArgument("--scale must be 2, 3 or 4, got \(scale)")
+        }
+        return try BundledModels.load(BundledModels.defaultName(task: task, scale: scale))
+    }
 }
 
 /// Tiling and ensemble options shared by `restore` and `compare`.

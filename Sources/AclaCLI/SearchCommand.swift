@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Glibc
 
 /// `acla search`: the insert-position search on a supernet config (attention positions "all"),
 /// then the derived architecture written as a normal checkpoint and a report.
@@ -26,9 +25,10 @@ struct Search: ParsableCommand {
     @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int64 = 100
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var dataOptions: TrainDataArguments
+    @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             guard warmupSteps >= 0, searchSteps >= 1 else {
                 throw AclaError.invalidArgument("--warmup-steps must be >= 0 and --search-steps >= 1, got \(warmupSteps) and \(searchSteps)")
             }
@@ -46,6 +46,7 @@ struct Search: ParsableCommand {
             if dataOptions.options == nil, let lr = dataOptions.lr { options.alphaOptimizer.learningRate = lr }
             let trainer = try Trainer(network: try Network(config: cfg), options: options)
             let supernetPath = checkpoint ?? (out.lowercased().hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".supernet.safetensors"
+            try createParentFolders([out, report, log, supernetPath])
             var request = try dataOptions.request(checkpoint: supernetPath, steps: steps)
             request.settings.keepBest = false
             (request.settings.saveEvery, request.settings.validateEvery) = (saveEvery, valEvery)

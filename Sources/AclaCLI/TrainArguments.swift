@@ -20,7 +20,6 @@ struct TrainDataArguments: ParsableArguments {
     @Option(name: .customLong("data-memory"), help: "Refuse data sets needing more than this many MiB in memory.") var dataMemory = 4096
     @Option(name: .customLong("val-crop"), help: "Centre-crop validation targets to at most N x N pixels (0: whole images).") var valCrop = 0
     @Option(help: "Seed of the patch sampler and the Gumbel noise.") var seed: UInt64?
-    @Option(help: "Threads for the kernels (default: every core).") var threads: Int32?
 
     @Option(help: "Trainer options JSON (file or inline): optimizer, loss, clip_grad_norm, schedule, ... (docs/TRAINING.md).")
     var options: String?
@@ -75,7 +74,7 @@ struct TrainDataArguments: ParsableArguments {
         case ("halving", 2):
             let items = parts[1].split(separator: ",").map { Int64($0) }
             guard !items.isEmpty, !items.contains(nil) else { throw bad() }
-            return items.count == 1 && !parts[1].contains(",") ? .halving(every: items[0]!, milestones: [])
+            return items.count == 1 && !parts[1].contains(where: { $0 == "," }) ? .halving(every: items[0]!, milestones: [])
                 : .halving(every: nil, milestones: items.map { $0! })
         case ("step", 3):
             guard let size = Int64(parts[1]), let gamma = Double(parts[2]) else { throw bad() }
@@ -92,7 +91,6 @@ struct TrainDataArguments: ParsableArguments {
     /// The run request of these data options for a checkpoint path and step count (intervals
     /// and logging are the command's).
     func request(checkpoint: String, steps: Int64) throws -> TrainingRunRequest {
-        if let threads { try Acla.Threads.set(threads) }
         guard dataMemory >= 1, dataMemory <= (1 << 40) else { throw AclaError.invalidArgument("--data-memory must be within 1...\(1 << 40) MiB") }
         var s = TrainingRun.Settings(checkpointPath: checkpoint)
         s.steps = steps

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Glibc
 
 /// `acla train`: trains a model on a folder of images with checkpoints that resume bit for bit.
 struct Train: ParsableCommand {
@@ -27,13 +26,15 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int64 = 100
     @Flag(help: "No progress output.") var quiet = false
     @OptionGroup var dataOptions: TrainDataArguments
+    @OptionGroup var runtime: RuntimeOptions
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             guard steps >= 0 else { throw AclaError.invalidArgument("--steps must be >= 0, got \(steps)") }
             if resume != nil, initFrom != nil { throw AclaError.invalidArgument("--resume and --init exclude each other") }
             if ignoreTail, initFrom == nil { throw AclaError.invalidArgument("--ignore-tail needs --init") }
             let cfg = try ModelConfig.parse(ModelSource.configText(config))
+            try createParentFolders([out, best, log, export])
             let network = try initFrom.map {
                 try Trainer.loadModel(path: $0, config: cfg, options: ignoreTail ? [.ignoreTail, .keepMissingAttention] : [.keepMissingAttention])
             } ?? Network(config: cfg)

@@ -1,7 +1,7 @@
 import Acla
 import ArgumentParser
-import Glibc
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// Ctrl-C during training: the first SIGINT asks the loop to save a checkpoint and stop; a
@@ -32,9 +32,9 @@ struct TrainProgressPrinter {
         if let v = p.validationPSNR { line += "  val \(CLIText.format("%.3f", v)) dB" }
         if isTerminal {
             let end = p.step == p.totalSteps ? "\n" : ""
-            CLIText.writeStandardError(("\r\u{1B}[K" + line + end))
+            CLIText.writeStandardError("\r\u{1B}[K" + line + end)
         } else if p.validated || p.step % logEvery == 0 || p.step == p.totalSteps {
-            CLIText.writeStandardError((line + "\n"))
+            CLIText.writeStandardError(line + "\n")
         }
     }
 
@@ -45,8 +45,8 @@ struct TrainProgressPrinter {
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0 else { return "?" }
         let s = Int(seconds.rounded())
-        if s >= 3600 { return "\(s / 3600)h\(CLIText.format("%02d", s % 3600 / 60))m" }
-        if s >= 60 { return "\(s / 60)m\(CLIText.format("%02d", s % 60))s" }
+        if s >= 3600 { return "\(s / 3600)h\(CLIText.format("%02d", Int32(s % 3600 / 60)))m" }
+        if s >= 60 { return "\(s / 60)m\(CLIText.format("%02d", Int32(s % 60)))s" }
         return "\(s)s"
     }
 }
@@ -65,5 +65,16 @@ func runWithProgress(_ run: TrainingRun, quiet: Bool, logEvery: Int64, label: St
         printer.finish()
         CLIText.writeStandardError("acla: interrupted: \(e.message)\n")
         throw ExitCode(130)
+    }
+}
+
+/// Creates the folders that will hold the run's output files (`runs/x.safetensors` needs `runs/`).
+func createParentFolders(_ paths: [String?]) throws {
+    for case let path? in paths {
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { continue }
+        let folder = String(path[..<slash])
+        guard try CLIText.createFolders(folder) else {
+            throw AclaError.io("cannot create folder '\(folder)' for '\(path)': \(CLIText.errnoText)")
+        }
     }
 }
