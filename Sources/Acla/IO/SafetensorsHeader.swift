@@ -26,8 +26,9 @@ public struct SafetensorsHeader: Sendable {
 
     /// Parses the JSON header bytes of a file whose data buffer is `bufferSize` bytes long. The
     /// header is streamed member by member (JSONParser.forEachMember): its memory is the bytes,
-    /// the entries and their index, a small multiple of the header's size.
-    public init(bytes: [UInt8], bufferSize: Int) throws {
+    /// the entries and their index, a small multiple of the header's size. More than `maxEntries`
+    /// tensors is a format error.
+    public init(bytes: [UInt8], bufferSize: Int, maxEntries: Int = SafetensorsHeader.maxEntries) throws {
         guard SafetensorsHeader.isValidUTF8(bytes) else {
             throw AclaError.format("header is not valid UTF-8")
         }
@@ -38,8 +39,8 @@ public struct SafetensorsHeader: Sendable {
                 guard metadata == nil else { throw AclaError.format("malformed JSON: duplicate key \"__metadata__\"") }
                 metadata = try SafetensorsHeader.parseMetadata(value)
             } else {
-                guard entries.count < SafetensorsHeader.maxEntries else {
-                    throw AclaError.format("header lists more than \(SafetensorsHeader.maxEntries) tensors")
+                guard entries.count < maxEntries else {
+                    throw AclaError.format("header lists more than \(maxEntries) tensors")
                 }
                 entries.append(try SafetensorsHeader.parseEntry(name, value, bufferSize: bufferSize))
             }
