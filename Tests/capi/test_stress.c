@@ -2,11 +2,17 @@
  * 200 forwards each on random sizes; every output must equal, bit for bit, the output of the same
  * call made alone beforehand. Meanwhile another thread calls the functions documented as safe
  * during a forward (read-only queries, set_probe, set_attention_memory_limit). Also run under
- * ThreadSanitizer by hand (docs/RELIABILITY.md). ACLA_STRESS_CALLS overrides the 200. */
+ * ThreadSanitizer by hand (docs/RELIABILITY.md). ACLA_STRESS_CALLS overrides the 200,
+ * ACLA_STRESS_KERNEL_THREADS the 2 kernel threads of each call (1 under ThreadSanitizer, which
+ * cannot see libomp's barriers and would report every kernel's workers). pthreads, not C11
+ * threads: glibc's thrd_create bypasses ThreadSanitizer's pthread_create interceptor. */
+#define _POSIX_C_SOURCE 200809L
 #include <acla.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <threads.h>
+#include <time.h>
 #include "check.h"
 
 enum { THREADS = 4, MAX_SIDE = 20, MAX_BATCH = 2 };
@@ -66,21 +72,21 @@ typedef struct {
     int mismatches;
 } worker;
 
-static int work(void *arg) {
+static void *work(void *arg) {
     worker *w = arg;
     acla_model *m = w->model;
-    if (!m && acla_model_create(w->config, &m) != ACLA_OK) { w->mismatches = calls; return 1; }
+    if (!m && acla_model_create(w->config, &m) != ACLA_OK) { w->mismatches = calls; return NULL; }
     for (int i = 0; i < calls; i++) {
         if (run(m, w->channels, job_of(w->index, i)) != w->expected[i]) w->mismatches++;
     }
     if (!w->model) acla_model_destroy(m);
-    return 0;
+    return NULL;
 }
 
 static atomic_int stop;
 
 /* The calls documented as safe while forwards run on the same model. */
-static int bystander(void *arg) {
+static void *bystander(void *arg) {
     acla_model *m = arg;
     int32_t count = 0;
     uint64_t n = 0;
@@ -91,20 +97,20 @@ static int bystander(void *arg) {
                  && acla_model_config(m, buf, sizeof buf, &needed) == ACLA_OK
                  && acla_model_set_probe(m, i % 2 ? 1 : -1, i % 2 ? 2 : -1) == ACLA_OK
                  && acla_model_set_attention_memory_limit(m, 1u << 30) == ACLA_OK;
-        if (!ok) { fprintf(stderr, "bystander: %s\n", acla_last_error_message()); return 1; }
+        if (!ok) { fprintf(stderr, "bystander: %s\n", acla_last_error_message()); return (void *)1; }
         double fraction;
         acla_status s = acla_model_attention_open_fraction(m, 0, &fraction);
-        if (s != ACLA_OK && s != ACLA_ERR_STATE) return 1;
-        thrd_yield();
+        if (s != ACLA_OK && s != ACLA_ERR_STATE) return (void *)1;
+        sched_yield();
     }
-    return 0;
+    return NULL;
 }
 
 /* Forwards until the handle is destroyed under it: each call either succeeds with the right
  * output or, once the handle is gone, fails with ACLA_ERR_INVALID_ARGUMENT. */
 typedef struct { acla_model *model; const uint64_t *expected; int ok, refused, wrong; } racer;
 
-static int race(void *arg) {
+static void *race(void *arg) {
     racer *r = arg;
     for (int i = 0; i < calls; i++) {
         job j = job_of(THREADS, i);
@@ -116,11 +122,11 @@ static int race(void *arg) {
         if (acla_model_output_size(r->model, 4, 4, &oc, &oh, &ow) == ACLA_ERR_INVALID_ARGUMENT
             && acla_model_forward(r->model, in, 1, 3, 1, 1, out, 1) == ACLA_ERR_INVALID_ARGUMENT) {
             r->refused++;
-            return 0;
+            return NULL;
         }
         r->wrong++;
     }
-    return 0;
+    return NULL;
 }
 
 static int channels_of(int i) { return i == 3 ? 1 : 3; }
@@ -128,7 +134,8 @@ static int channels_of(int i) { return i == 3 ? 1 : 3; }
 int main(void) {
     const char *env = getenv("ACLA_STRESS_CALLS");
     if (env && atoi(env) > 0) calls = atoi(env);
-    CHECK_STATUS(acla_set_num_threads(2), ACLA_OK);
+    const char *kernel_env = getenv("ACLA_STRESS_KERNEL_THREADS");
+    CHECK_STATUS(acla_set_num_threads(kernel_env && atoi(kernel_env) > 0 ? atoi(kernel_env) : 2), ACLA_OK);
     uint64_t *expected = calloc((size_t)THREADS * 2 * calls, sizeof *expected);
     acla_model *models[THREADS] = {0};
     /* references: every job alone, in order, on the calling thread */
@@ -142,12 +149,12 @@ int main(void) {
     }
     /* 1: a model per thread (created in the thread) */
     worker own[THREADS];
-    thrd_t th[THREADS + 1];
+    pthread_t th[THREADS + 1];
     for (int t = 0; t < THREADS; t++) {
         own[t] = (worker){NULL, configs[t], channels_of(t), t, expected + t * calls, 0};
-        CHECK(thrd_create(&th[t], work, &own[t]) == thrd_success);
+        CHECK(pthread_create(&th[t], NULL, work, &own[t]) == 0);
     }
-    for (int t = 0; t < THREADS; t++) thrd_join(th[t], NULL);
+    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
     for (int t = 0; t < THREADS; t++) {
         if (own[t].mismatches) fprintf(stderr, "own model %d: %d of %d outputs differ\n", t, own[t].mismatches, calls);
         CHECK(own[t].mismatches == 0);
@@ -155,16 +162,16 @@ int main(void) {
     /* 2: one shared ACLA model, and a bystander on it */
     worker shared[THREADS];
     atomic_store(&stop, 0);
-    CHECK(thrd_create(&th[THREADS], bystander, models[0]) == thrd_success);
+    CHECK(pthread_create(&th[THREADS], NULL, bystander, models[0]) == 0);
     for (int t = 0; t < THREADS; t++) {
         shared[t] = (worker){models[0], NULL, 3, THREADS + t, expected + (THREADS + t) * calls, 0};
-        CHECK(thrd_create(&th[t], work, &shared[t]) == thrd_success);
+        CHECK(pthread_create(&th[t], NULL, work, &shared[t]) == 0);
     }
-    for (int t = 0; t < THREADS; t++) thrd_join(th[t], NULL);
+    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
     atomic_store(&stop, 1);
-    int rc = 1;
-    thrd_join(th[THREADS], &rc);
-    CHECK(rc == 0);
+    void *rc = (void *)1;
+    pthread_join(th[THREADS], &rc);
+    CHECK(rc == NULL);
     for (int t = 0; t < THREADS; t++) {
         if (shared[t].mismatches) fprintf(stderr, "shared model, thread %d: %d of %d outputs differ\n", t, shared[t].mismatches, calls);
         CHECK(shared[t].mismatches == 0);
@@ -173,13 +180,13 @@ int main(void) {
     racer racers[THREADS];
     for (int t = 0; t < THREADS; t++) {
         racers[t] = (racer){models[0], expected + THREADS * calls, 0, 0, 0};
-        CHECK(thrd_create(&th[t], race, &racers[t]) == thrd_success);
+        CHECK(pthread_create(&th[t], NULL, race, &racers[t]) == 0);
     }
     struct timespec pause = {0, 20 * 1000 * 1000};
-    thrd_sleep(&pause, NULL);
+    nanosleep(&pause, NULL);
     acla_model_destroy(models[0]);
     for (int t = 0; t < THREADS; t++) {
-        thrd_join(th[t], NULL);
+        pthread_join(th[t], NULL);
         CHECK(racers[t].wrong == 0);
     }
     for (int t = 1; t < THREADS; t++) acla_model_destroy(models[t]);

@@ -225,3 +225,29 @@ def huge_header_with_millions_of_entries(ctx):
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         os.unlink(path)
+
+
+REGRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "fuzz", "regressions")
+
+
+@case("limits", "acla_image_info", "acla_image_read")
+def png_chunk_declaring_gigabytes(ctx):
+    """fuzz-png's finding: a 121-byte PNG whose zTXt chunk declares 1.7 GB made libpng allocate
+    that much before reading it (seconds, and ACLA_ERR_OUT_OF_MEMORY under an address-space
+    limit). Unused ancillary chunks are now skipped unread: the file is truncated, nothing more,
+    even with only 64 MB of address space to spare."""
+    lib = ctx.lib
+    path = os.path.join(REGRESSIONS, "png", "ztxt-declaring-1.7GB.png").encode()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (used + (64 << 20), hard))
+    try:
+        outs = [Out(ctypes.c_int32) for _ in range(4)]
+        ctx.step("image_info")
+        ctx.fails(lib.acla_image_info(path, *[o.ptr for o in outs], None), FORMAT, "truncated", outs=outs)
+        pixels = Out(ctypes.c_uint8, 64)
+        ctx.step("image_read")
+        ctx.fails(lib.acla_image_read(path, pixels.ptr, 64, outs[0].ptr, outs[1].ptr, outs[2].ptr, None), FORMAT,
+                  "truncated", outs=[pixels] + outs[:3])
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
