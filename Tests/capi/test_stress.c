@@ -1,7 +1,8 @@
 /* Threads under load (issue 12): 4 threads with a model each, then 4 threads on one shared model,
  * 200 forwards each on random sizes; every output must equal, bit for bit, the output of the same
  * call made alone beforehand. Meanwhile another thread calls the functions documented as safe
- * during a forward (read-only queries, set_probe, set_attention_memory_limit). Also run under
+ * during a forward (read-only queries, set_probe, set_attention_memory_limit) and functions
+ * without a handle (resize, noise, PSNR), whose results must not change. Also run under
  * ThreadSanitizer by hand (docs/RELIABILITY.md). ACLA_STRESS_CALLS overrides the 200,
  * ACLA_STRESS_KERNEL_THREADS the 2 kernel threads of each call (1 under ThreadSanitizer, which
  * cannot see libomp's barriers and would report every kernel's workers). pthreads, not C11
@@ -85,6 +86,25 @@ static void *work(void *arg) {
 
 static atomic_int stop;
 
+/* Functions without a handle ("safe from any thread"): a resize, a noise and a PSNR of fixed
+ * images; returns a hash of their results, the same on every thread and every call. */
+static uint64_t imaging_hash(void) {
+    enum { H = 9, W = 7 };
+    uint8_t src[H * W * 3], big[18 * 14 * 3], noisy[H * W * 3];
+    for (int i = 0; i < H * W * 3; i++) src[i] = (uint8_t)(i * 37 % 256);
+    double psnr = 0;
+    if (acla_resize_bicubic(src, sizeof src, 3, H, W, 2.0, ACLA_BOUNDARY_SYMMETRIC, big, sizeof big) != ACLA_OK) return 0;
+    if (acla_degrade_noise_u8(src, noisy, sizeof src, 3, H, W, 15.0, 7) != ACLA_OK) return 0;
+    if (acla_psnr(src, noisy, sizeof src, 3, H, W, 0, ACLA_MEASURE_Y, &psnr) != ACLA_OK) return 0;
+    uint64_t hash = 1469598103934665603ull;
+    for (size_t i = 0; i < sizeof big; i++) hash = (hash ^ big[i]) * 1099511628211ull;
+    for (size_t i = 0; i < sizeof noisy; i++) hash = (hash ^ noisy[i]) * 1099511628211ull;
+    const unsigned char *b = (const unsigned char *)&psnr;
+    for (size_t i = 0; i < sizeof psnr; i++) hash = (hash ^ b[i]) * 1099511628211ull;
+    return hash;
+}
+static uint64_t imaging_expected;
+
 /* The calls documented as safe while forwards run on the same model. */
 static void *bystander(void *arg) {
     acla_model *m = arg;
@@ -101,6 +121,7 @@ static void *bystander(void *arg) {
         double fraction;
         acla_status s = acla_model_attention_open_fraction(m, 0, &fraction);
         if (s != ACLA_OK && s != ACLA_ERR_STATE) return (void *)1;
+        if (imaging_hash() != imaging_expected) { fprintf(stderr, "bystander: imaging result changed\n"); return (void *)1; }
         sched_yield();
     }
     return NULL;
@@ -137,6 +158,8 @@ int main(void) {
     const char *kernel_env = getenv("ACLA_STRESS_KERNEL_THREADS");
     CHECK_STATUS(acla_set_num_threads(kernel_env && atoi(kernel_env) > 0 ? atoi(kernel_env) : 2), ACLA_OK);
     uint64_t *expected = calloc((size_t)THREADS * 2 * calls, sizeof *expected);
+    imaging_expected = imaging_hash();
+    CHECK(imaging_expected != 0);
     acla_model *models[THREADS] = {0};
     /* references: every job alone, in order, on the calling thread */
     for (int t = 0; t < THREADS; t++) {
