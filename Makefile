@@ -3,10 +3,15 @@ PREFIX ?= /usr/local
 BUILD := build
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config valgrind
+APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config binutils libcairo2-dev valgrind
 SONAME_VERSION := 0.1.0
 
-.PHONY: all setup build test test-swift test-c test-python install clean fuzz fuzz-build fuzz-persistent memcheck
+# `make install` puts the Python package here (PYTHON_SITEDIR=... overrides): add it to
+# PYTHONPATH unless it is on sys.path already (or use `pip install examples/python`).
+PYTHON_SITEDIR ?= $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_path('purelib', 'posix_prefix', vars={'base': '$(PREFIX)', 'platbase': '$(PREFIX)'}))" 2>/dev/null)
+
+.PHONY: all setup build test test-swift test-c test-python install install-files install-python clean \
+  fuzz fuzz-build fuzz-persistent memcheck
 
 all: build
 
@@ -20,7 +25,8 @@ setup:
 	  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	else echo "setup: cannot install$$missing (not root, no sudo): install them and re-run"; exit 1; fi
 
-# Release build of libacla.so (Swift runtime linked in) and the acla tool, staged in build/.
+# Release build of libacla.so (Swift runtime linked in) and the acla tool (stripped: the debug
+# information is half its size; .build/release/acla-cli keeps it), staged in build/.
 build:
 	$(SWIFT) build -c release --static-swift-stdlib
 	@mkdir -p $(BUILD)/lib $(BUILD)/bin
@@ -28,6 +34,7 @@ build:
 	ln -sf libacla.so.$(SONAME_VERSION) $(BUILD)/lib/libacla.so.0
 	ln -sf libacla.so.0 $(BUILD)/lib/libacla.so
 	cp .build/release/acla-cli $(BUILD)/bin/acla
+	strip $(BUILD)/bin/acla
 	@echo "built: $(BUILD)/lib/libacla.so and $(BUILD)/bin/acla"
 
 test: build test-swift test-c test-python
@@ -72,7 +79,10 @@ memcheck: build
 	rm -rf $(BUILD)/stage && $(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/stage
 	bash Tests/memcheck/run.sh $(CURDIR)/$(BUILD)/stage
 
-install: build
+install: build install-files
+
+# `make install` without the build step (what is in build/ already).
+install-files:
 	install -d $(PREFIX)/lib $(PREFIX)/include $(PREFIX)/lib/pkgconfig $(PREFIX)/bin
 	install -m 755 $(BUILD)/lib/libacla.so.$(SONAME_VERSION) $(PREFIX)/lib/
 	ln -sf libacla.so.$(SONAME_VERSION) $(PREFIX)/lib/libacla.so.0
@@ -80,6 +90,19 @@ install: build
 	install -m 644 include/acla.h $(PREFIX)/include/acla.h
 	sed -e 's/@VERSION@/$(SONAME_VERSION)/' pkgconfig/acla.pc.in > $(PREFIX)/lib/pkgconfig/acla.pc
 	install -m 755 $(BUILD)/bin/acla $(PREFIX)/bin/acla
+	install -d $(PREFIX)/share/acla/models
+	install -m 644 models/catalog.json $(PREFIX)/share/acla/models/
+	for f in models/*.safetensors; do [ -e "$$f" ] && install -m 644 "$$f" $(PREFIX)/share/acla/models/; done; true
+	$(MAKE) --no-print-directory install-python
+
+# The Python package (pure Python), with the library folder recorded for acla.loader.
+install-python:
+	@test -n "$(PYTHON_SITEDIR)" || { echo "install-python: set PYTHON_SITEDIR ($(PYTHON) not found)"; exit 1; }
+	install -d $(PYTHON_SITEDIR)/acla
+	install -m 644 examples/python/acla/*.py $(PYTHON_SITEDIR)/acla/
+	rm -f $(PYTHON_SITEDIR)/acla/_install.py
+	printf '# written by make install\nLIBDIR = %s\n' "'$(PREFIX)/lib'" > $(PYTHON_SITEDIR)/acla/_install.py
+	@echo "python: installed the acla package in $(PYTHON_SITEDIR)"
 
 clean:
 	rm -rf $(BUILD) .build

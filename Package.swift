@@ -31,6 +31,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // 2-D drawing for the CLI's figures only (libacla.so keeps its dependency list)
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .target(
             name: "AclaKernels",
             dependencies: ["CBLAS"],
@@ -65,7 +67,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AclaCLI",
-            dependencies: ["Acla", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Acla", "CCairo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/AclaCLI"
         ),
         .testTarget(

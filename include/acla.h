@@ -75,8 +75,6 @@ int32_t     acla_get_num_threads(void);
  * GEMM, so concurrent calls from several threads should keep callers x threads within it too. */
 int32_t     acla_get_max_threads(void);
 
-/* @@MODELS@@ */
-
 /* ------------------------------------------------------------------------------------------ */
 /* Models: EDSR / RCAN backbones with optional cross-layer attention (docs/MODELS.md)          */
 /* ------------------------------------------------------------------------------------------ */
@@ -158,12 +156,17 @@ acla_status acla_model_output_size(const acla_model *model, int32_t height, int3
 /* input: float32 NCHW, values in 0..255; output_len counts floats.
  * Runs the model in evaluation mode (no noise, hard gates) on n images of c x h x w and writes
  * the raw float output (unclamped, unrounded) as NCHW. n, c, h, w must be positive
- * (ACLA_ERR_INVALID_ARGUMENT), c the model's channels and output_len exactly
+ * (ACLA_ERR_INVALID_ARGUMENT), values finite (see acla_model_set_allow_nonfinite), c the model's channels and output_len exactly
  * n * out_channels * out_height * out_width (ACLA_ERR_SHAPE); all is checked before either
  * buffer is touched. Inputs whose feature maps would exceed the library's memory limit are
  * ACLA_ERR_OUT_OF_MEMORY (restore large images in tiles). */
 acla_status acla_model_forward(acla_model *model, const float *input, int32_t n, int32_t c,
                                int32_t h, int32_t w, float *output, size_t output_len);
+/* By default acla_model_forward refuses input holding a NaN or an infinity (the output would be
+ * NaN): ACLA_ERR_INVALID_ARGUMENT naming the first such element (flat index and n, c, y, x).
+ * allow = 1 lets such input through, 0 restores the check; other values are
+ * ACLA_ERR_INVALID_ARGUMENT. Same thread-safety rule as acla_model_forward. */
+acla_status acla_model_set_allow_nonfinite(acla_model *model, int32_t allow);
 
 /* Copies a parameter's values (row-major; conv weights are [out, in, kh, kw]). len must equal
  * its element count (ACLA_ERR_SHAPE otherwise); an unknown name is ACLA_ERR_INVALID_ARGUMENT. */
@@ -183,8 +186,6 @@ acla_status acla_model_parameter_names(const acla_model *model, char *buf, size_
  * When cap < rank, nothing is written to dims, *rank is set and ACLA_ERR_SHAPE returned. */
 acla_status acla_model_parameter_shape(const acla_model *model, const char *name,
                                        int64_t *dims, int32_t cap, int32_t *rank);
-
-/* @@ATTENTION@@ */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Attention: per-module statistics, the Figure-2 probe, measured cost, search outcome         */
@@ -267,8 +268,6 @@ acla_status acla_model_search_positions(const acla_model *model, int32_t *positi
  * backbone. *out receives a new model to free with acla_model_destroy; fine-tune it as usual. */
 acla_status acla_model_derive(const acla_model *supernet, const int32_t *positions, int32_t count,
                               acla_model **out);
-
-/* @@IMAGING@@ */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Images, degradations and metrics                                                            */
@@ -389,6 +388,190 @@ acla_status acla_psnr_f32(const float *a, const float *b, size_t len, int32_t ch
 acla_status acla_ssim_f32(const float *a, const float *b, size_t len, int32_t channels,
                           int32_t height, int32_t width, int32_t border, int32_t measure,
                           double *out);
+
+/* ---- bundled default models ----
+ * Trained models that ship with acla (models/ in the source tree, $PREFIX/share/acla/models after
+ * `make install`), found without a path: $ACLA_MODELS_DIR, else beside libacla.so
+ * (<libdir>/../share/acla/models, or the build tree's models/). Names: "sr-x2", "sr-x3", "sr-x4",
+ * "denoise", "jpeg", "demosaic" (acla_models_catalog lists the ones present).
+ * Thread safety: both may be called from any thread. */
+
+/* Loads a bundled model by name; an unknown name is ACLA_ERR_INVALID_ARGUMENT listing the names
+ * there are; no catalog found is ACLA_ERR_IO naming the folders searched. */
+acla_status acla_model_load_default(const char *name, acla_model **out);
+/* The catalog as JSON ({"directory": ..., "models": [{name, file, task, scale, training, scores,
+ * ...}]}), with the size protocol of acla_model_config. */
+acla_status acla_models_catalog(char *buf, size_t cap, size_t *needed);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Training and the insert-position search (docs/TRAINING.md)                                  */
+/* ------------------------------------------------------------------------------------------ */
+/*
+ * A trainer updates a model's parameters in place (acla_model_get_parameter sees them; the
+ * trainer keeps the model alive, so it may be destroyed first). Arithmetic follows PyTorch:
+ * Adam as torch.optim.Adam (bias correction, eps after the square root, weight_decay as L2 on
+ * the gradient), L1/MSE with reduction='mean' over every element (pixel values 0..255),
+ * clip_grad_norm_ on the global 2-norm; MeanShift (sub_mean, add_mean) is not trained.
+ *
+ * options_json (NULL: every default; unknown keys are ACLA_ERR_INVALID_ARGUMENT naming the key):
+ *   {"optimizer": {"kind": "adam", "lr": 1e-4, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0},
+ *    "loss": "l1" | "mse", "clip_grad_norm": null | number,
+ *    "schedule": {"kind": "constant" | "halving" | "step" | "cosine", "every": N | "milestones": [..],
+ *                 "step_size": N, "gamma": g, "t_max": N, "eta_min": x, "warmup_steps": W},
+ *    "seed": 0, "key_temperature": 1,
+ *    "cost_lambda": 0, "alpha_optimizer": {...}, "alpha_schedule": {...},
+ *    "search": {"warmup_steps": N, "search_steps": M}, "layer_temperature": {"start": 5, "end": 0.5}}
+ * The schedule gives weight step i (0-based) the rate it names for step i. The search keys apply
+ * to supernet models (attention positions "all"): weight steps 0..N-1 run with every layer gate
+ * open (stage 1), later ones sample the gates from alpha (stage 2) with tau decaying from start
+ * to end over M steps and lambda * log(cost in GMACs) added to the loss.
+ *
+ * Every random number of a step (Gumbel noise) derives from the seed and the step counters, so
+ * a checkpoint saved after step k and resumed continues bit-identically to an uninterrupted run.
+ * A step that fails (bad sizes, non-finite input, a non-finite loss or gradient) changes nothing.
+ *
+ * Thread safety: one trainer must not be used concurrently, nor its model (acla_model_forward,
+ * _set_parameter) while a trainer call runs on it.
+ */
+typedef struct acla_trainer acla_trainer;
+
+acla_status acla_trainer_create(acla_model *model, const char *options_json, acla_trainer **out);
+void        acla_trainer_destroy(acla_trainer *trainer);
+
+/* One optimiser step on a caller batch (NCHW float32, 0..255); target is the model's output
+ * shape (target_len = n * out_channels * out_height * out_width, see acla_model_output_size).
+ * *loss receives the reconstruction loss. The model's parameters are updated in place. */
+acla_status acla_trainer_step(acla_trainer *trainer, const float *input, int32_t n, int32_t c,
+                              int32_t h, int32_t w, const float *target, size_t target_len,
+                              double *loss);
+/* Search stage 2: one step of the architecture parameters only, on a validation batch; *loss
+ * receives the differentiated loss (reconstruction + lambda * log(cost)). ACLA_ERR_STATE for a
+ * model without search.alpha, or in stage 1. */
+acla_status acla_trainer_alpha_step(acla_trainer *trainer, const float *input, int32_t n,
+                                    int32_t c, int32_t h, int32_t w, const float *target,
+                                    size_t target_len, double *loss);
+/* A training checkpoint (safetensors, written atomically): the model's parameters under their
+ * usual names, "train.adam.exp_avg" / "train.adam.exp_avg_sq" (and "train.alpha_adam.*" for a
+ * supernet) and the metadata "acla.train" (step counters, options, RNG positions). */
+acla_status acla_trainer_save(const acla_trainer *trainer, const char *path);
+/* Restores weights, optimiser state, counters and options from a training checkpoint of the
+ * same model (ACLA_ERR_INVALID_ARGUMENT for another model, ACLA_ERR_FORMAT for a file without
+ * training state); nothing changes on failure. */
+acla_status acla_trainer_resume(acla_trainer *trainer, const char *path);
+/* The schedule's base rate (lr >= 0); the schedule keeps applying on top of it. */
+acla_status acla_trainer_set_learning_rate(acla_trainer *trainer, double lr);
+/* The rate the next weight step uses. */
+acla_status acla_trainer_get_learning_rate(const acla_trainer *trainer, double *lr);
+/* Completed weight steps / alpha steps. */
+acla_status acla_trainer_get_step(const acla_trainer *trainer, int64_t *step);
+acla_status acla_trainer_get_alpha_step(const acla_trainer *trainer, int64_t *step);
+/* tau of the ACLA key gates (> 0) and of the search's layer gates (> 0, fixed from now on; NaN
+ * keeps the decay schedule). */
+acla_status acla_trainer_set_gate_temperature(acla_trainer *trainer, double key_temperature,
+                                              double layer_temperature);
+/* The canonical options JSON (every key written); the `needed` protocol of acla_model_config. */
+acla_status acla_trainer_options(const acla_trainer *trainer, char *buf, size_t cap, size_t *needed);
+
+/* Trains on folders of PNG/JPEG images until the trainer has done "steps" weight steps (a
+ * supernet also does one alpha step on a validation batch after each stage-2 weight step).
+ * run_json (unknown keys are errors):
+ *   {"data": DIR, "steps": N, "checkpoint": PATH,            (required)
+ *    "val": DIR | "val_holdout": N, "val_crop": 0, "val_every": 1000, "best": PATH, "keep_best": true,
+ *    "resume": PATH, "patch": 48, "batch": 16, "augment": true, "data_memory_mb": 4096,
+ *    "boundary": "symmetric" | "replicate", "sigma": 25 | [lo, hi], "noise_convention": "float" | "uint8",
+ *    "quality": 10 | [lo, hi], "save_every": 1000, "log_every": 100, "log": PATH}
+ * Inputs are made per task (MATLAB bicubic on uint8 for sr, Gaussian noise, Bayer GRBG, JPEG);
+ * patches, augmentations and noise derive from the options' seed and the step, whatever the
+ * thread count. The checkpoint is written every save_every steps and at the end; the best
+ * validation model (a plain model checkpoint) is kept at "best" (default <checkpoint>.best.safetensors).
+ * progress (may be NULL) is called after every step with (step, steps); a non-zero return saves
+ * the checkpoint and returns ACLA_ERR_CANCELLED. */
+acla_status acla_trainer_run(acla_trainer *trainer, const char *run_json, acla_progress_fn progress,
+                             void *user);
+/* Mean PSNR / SSIM of the last validation acla_trainer_run did (ACLA_ERR_STATE before any). */
+acla_status acla_trainer_validation(const acla_trainer *trainer, double *psnr, double *ssim);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Restoring 8-bit images: tiles, self-ensemble, progress (docs/RESTORE.md)                    */
+/* ------------------------------------------------------------------------------------------ */
+/*
+ * acla_model_restore runs a model over an 8-bit HWC image for its config's task and returns an
+ * 8-bit image. Inputs have 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA) channels; how each
+ * meets the model's task and channels (docs/RESTORE.md has the table):
+ *  - super-resolution (x2/x3/x4; RGB models): RGB -> RGB; gray is replicated to RGB and the
+ *    luma of the result is returned (1 channel; ACLA_RESTORE_NOTE_GRAY_AS_RGB); alpha is
+ *    upscaled with MATLAB bicubic, not restored (ACLA_RESTORE_NOTE_ALPHA_RESIZED).
+ *  - denoising, JPEG artifact reduction: the model's channels; a gray input of an RGB model as
+ *    above; an RGB input of a 1-channel JPEG model restores the luma Y and keeps Cb/Cr
+ *    (out = in + restored Y - Y in every channel; ACLA_RESTORE_NOTE_LUMA_ONLY); an RGB input of
+ *    a 1-channel denoising model is restored channel by channel (ACLA_RESTORE_NOTE_PER_CHANNEL);
+ *    alpha is copied (ACLA_RESTORE_NOTE_ALPHA_COPIED).
+ *  - demosaicing: a 1-channel raw GRBG Bayer image (ACLA_RESTORE_NOTE_BAYER_RAW) or the
+ *    3-channel mosaic acla_degrade_mosaic makes (samples outside the pattern are ignored);
+ *    output RGB. Inputs with alpha are ACLA_ERR_UNSUPPORTED.
+ * Luma is MATLAB rgb2gray's weighting (0.298936 R + 0.587043 G + 0.114021 B), in float;
+ * outputs are quantised once, as round(clamp(x, 0, 255)).
+ *
+ * Tiling: the model runs on windows of `tile` x `tile` input pixels (default 256; 0 = the whole
+ * image as one window) of which neighbours share at least `overlap` pixels (default 64); each output
+ * pixel comes from the window in which it lies farthest from an edge, so peak memory grows with
+ * the tile, not the image. Attention reads keys anywhere in its window, so tiled output may
+ * differ from untiled near the cuts (docs/RESTORE.md has measured figures). Tiles run one after
+ * another, each using every thread (acla_set_num_threads).
+ *
+ * Thread safety: acla_model_restore follows acla_model_forward's rule on its model. An options
+ * handle may be read by several restores at once; its setters must not run concurrently with a
+ * restore using it.
+ */
+typedef struct acla_restore_options acla_restore_options;
+
+/* Bits of acla_model_restore_output_size's `notes`: what the restore does with the channels. */
+#define ACLA_RESTORE_NOTE_GRAY_AS_RGB    1u  /* gray through an RGB model; output = luma of the result */
+#define ACLA_RESTORE_NOTE_LUMA_ONLY      2u  /* RGB through a 1-channel model as Y; Cb/Cr kept */
+#define ACLA_RESTORE_NOTE_PER_CHANNEL    4u  /* RGB through a 1-channel model, one channel at a time */
+#define ACLA_RESTORE_NOTE_BAYER_RAW      8u  /* 1-channel input read as raw GRBG Bayer; output RGB */
+#define ACLA_RESTORE_NOTE_ALPHA_RESIZED 16u  /* alpha upscaled bicubically, not restored */
+#define ACLA_RESTORE_NOTE_ALPHA_COPIED  32u  /* alpha copied unchanged, not restored */
+
+/* New options with the defaults: tile 256, overlap 64, no ensemble, no progress callback.
+ * Free with acla_restore_options_destroy. */
+acla_status acla_restore_options_create(acla_restore_options **out);
+/* Frees an options handle; NULL is accepted. */
+void        acla_restore_options_destroy(acla_restore_options *options);
+/* Window side in input pixels (tile >= 1, or 0 for the whole image) and the pixels neighbouring
+ * windows share (0 <= overlap < tile; ignored for tile 0). */
+acla_status acla_restore_options_set_tile(acla_restore_options *options, int32_t tile, int32_t overlap);
+acla_status acla_restore_options_get_tile(const acla_restore_options *options, int32_t *tile,
+                                          int32_t *overlap);
+/* 1: average the 8 dihedral transforms (flips, transposition) of every window (8x the work);
+ * 0: off (the default). */
+acla_status acla_restore_options_set_ensemble(acla_restore_options *options, int32_t enabled);
+/* progress(user, done, total) is called on the restoring thread with done = 0 before any work
+ * and after every forward pass (total = windows x ensemble transforms x colour planes, the 3
+ * planes of ACLA_RESTORE_NOTE_PER_CHANNEL); a non-zero return cancels: acla_model_restore
+ * returns ACLA_ERR_CANCELLED. NULL removes the callback. The options keep both pointers: the
+ * callback and `user` must stay valid while restores use these options. */
+acla_status acla_restore_options_set_progress(acla_restore_options *options, acla_progress_fn progress,
+                                              void *user);
+
+/* Output channels, height and width of restoring a `channels`-channel height x width image,
+ * and in *notes (may be NULL) the ACLA_RESTORE_NOTE_* bits of what happens to its channels.
+ * Images or outputs over the pixel limit are ACLA_ERR_OUT_OF_MEMORY. */
+acla_status acla_model_restore_output_size(const acla_model *model, int32_t channels, int32_t height,
+                                           int32_t width, int32_t *out_channels, int32_t *out_height,
+                                           int32_t *out_width, uint32_t *notes);
+
+/* Restores an 8-bit HWC image into a caller buffer. input_len = height*width*channels and
+ * output_len = out_height*out_width*out_channels (acla_model_restore_output_size) exactly
+ * (ACLA_ERR_SHAPE otherwise); the buffers must not overlap. options may be NULL (defaults).
+ * Every argument is checked before the output is touched. After ACLA_ERR_CANCELLED, or a
+ * failure once the work has started (ACLA_ERR_OUT_OF_MEMORY for a window too large, say), the
+ * output holds the restored pixels of the windows finished so far and its previous contents
+ * elsewhere (alpha is written last). Overwrites the model's attention statistics like
+ * acla_model_forward (they describe the last window's last pass). */
+acla_status acla_model_restore(acla_model *model, const acla_restore_options *options,
+                               const uint8_t *input, size_t input_len, int32_t channels,
+                               int32_t height, int32_t width, uint8_t *output, size_t output_len);
 
 #ifdef __cplusplus
 }

@@ -5,11 +5,15 @@ import Acla
 /// renumber (the tag is part of every handle value a running program holds).
 enum HandleKind: UInt64, CaseIterable {
     case model = 1
-    // case trainer = 2, restoreOptions = 3, ...: add here
+    case trainer = 2
+    case restoreOptions = 3
+    // add new kinds here
 
     var name: String {
         switch self {
         case .model: return "model"
+        case .trainer: return "trainer"
+        case .restoreOptions: return "restore options"
         }
     }
 }
@@ -27,7 +31,8 @@ enum HandleKind: UInt64, CaseIterable {
 /// Cost: one uncontended mutex and an array index per call (measured in docs/RELIABILITY.md,
 /// "Handles": a few tens of nanoseconds, against milliseconds for the smallest forward).
 ///
-/// A new handle kind (a trainer, restore options):
+/// A new handle kind (as TrainerHandle.swift and RestoreOptionsHandle.swift do): a case in
+/// `HandleKind`, then
 /// ```swift
 /// let trainers = HandleRegistry<TrainerBox>(.trainer)           // one registry per kind, global
 /// out.pointee = try trainers.insert(box)                          // in acla_trainer_create

@@ -9,8 +9,22 @@ private let knownLoadFlags = CheckpointLoadOptions.all.rawValue
 public func acla_model_create(_ configJSON: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     boundary {
         let out = try requireNonNull(out, "out")
-        let config = try ModelConfig.parse(string(configJSON, "config_json"))
+        let config = try parseConfig(string(configJSON, "config_json"), what: "config_json")
         out.pointee = try ModelBox(try Network(config: config)).retainedHandle()
+    }
+}
+
+/// ModelConfig.parse, with a hint when the text that failed to parse looks like a file path
+/// (a common mistake: the functions take JSON text, not a file name).
+func parseConfig(_ text: String, what: String) throws -> ModelConfig {
+    do {
+        return try ModelConfig.parse(text)
+    } catch let error as AclaError where error.status == .format {
+        let trimmed = text.drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        let looksLikePath = !trimmed.hasPrefix("{") && !trimmed.hasPrefix("[") && !trimmed.hasPrefix("\"")
+            && (trimmed.hasSuffix(".json") || trimmed.contains(where: { $0 == "/" })) && !trimmed.contains(where: { $0 == "\n" })
+        guard looksLikePath else { throw error }
+        throw AclaError.format("\(error.message); \(what) must be JSON text, and \"\(AclaError.excerpt(String(trimmed), limit: 200))\" looks like a file path: read the file and pass its text")
     }
 }
 
@@ -29,7 +43,7 @@ public func acla_model_load_ex(_ path: UnsafePointer<CChar>?, _ configJSON: Unsa
         guard flags & ~knownLoadFlags == 0 else {
             throw AclaError.invalidArgument("unknown load flags 0x\(String(flags & ~knownLoadFlags, radix: 16))")
         }
-        let config = try configJSON.map { try ModelConfig.parse(string($0, "config_json")) }
+        let config = try configJSON.map { try parseConfig(string($0, "config_json"), what: "config_json") }
         let network = try Network.load(path: path, config: config, options: CheckpointLoadOptions(rawValue: flags))
         out.pointee = try ModelBox(network).retainedHandle()
     }

@@ -11,6 +11,13 @@ final class ModelBox {
     private var probeSetting: ProbePixel?
     private var memoryLimitSetting = ForwardPass().memoryLimitBytes
     private var idleWorkspaces: [Workspace] = []
+    private var allowNonFiniteSetting = false
+
+    /// acla_model_set_allow_nonfinite: forward lets NaN/Inf input through (default: refused).
+    var allowNonFinite: Bool {
+        get { lock.locked { allowNonFiniteSetting } }
+        set { lock.locked { allowNonFiniteSetting = newValue } }
+    }
 
     init(_ network: Network) { self.network = network }
 

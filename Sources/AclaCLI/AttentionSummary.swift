@@ -1,5 +1,4 @@
 import Acla
-import Foundation
 
 /// The attention part of `acla info`: one forward pass on a seeded random input of the given
 /// size, then the per-module table of `attentionReport`. Empty for a model without attention.
@@ -32,12 +31,12 @@ func attentionReport(_ network: Network) -> [String] {
             .reduce(0) { $0 + $1.variable.value.count }
         lines.append(row([String(s.position), s.kind.rawValue, compactList(s.sourceLayers), String(s.keys), groupedDigits(params),
                           groupedDigits(s.denseMACs), groupedDigits(s.measuredMACs),
-                          s.hasRun ? String(format: "%.1f%%", 100 * s.openKeyFraction) : "-"]))
+                          s.hasRun ? CLIText.format("%.1f%%", 100 * s.openKeyFraction) : "-"]))
     }
     let dense = stats.reduce(UInt64(0)) { $0 &+ $1.denseMACs }
     lines.append("  attention MACs per image: dense \(groupedDigits(dense)), measured \(groupedDigits(stats.reduce(0) { MacCount.saturatingSum($0, $1.measuredMACs) }))")
     if let search = attention.search {
-        let alpha = search.alpha.value.data.map { String(format: "%.3f", $0) }.joined(separator: " ")
+        let alpha = search.alpha.value.data.map { CLIText.format("%.3f", Double($0)) }.joined(separator: " ")
         let kept = search.derivedPositions.map(String.init).joined(separator: ", ")
         lines.append("  search.alpha: \(alpha)")
         lines.append("  derived positions (alpha >= 0): \(kept.isEmpty ? "none" : kept)")
@@ -45,7 +44,7 @@ func attentionReport(_ network: Network) -> [String] {
     for s in stats where !s.probe.isEmpty {
         lines.append("  probe keys of layer \(s.position) (source layer, y, x, weight, open):")
         for k in s.probe {
-            lines.append(String(format: "    %3d  %9.3f  %9.3f  %.5f  %@", k.sourceLayer, k.y, k.x, k.weight, (k.open ? "open" : "closed") as NSString))
+            lines.append(CLIText.format("    %3d  %9.3f  %9.3f  %.5f  ", Int32(k.sourceLayer), Double(k.y), Double(k.x), Double(k.weight)) + (k.open ? "open" : "closed"))
         }
     }
     return lines

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// `acla degrade`: makes low-quality inputs the way the benchmarks made theirs
 /// (CONVENTIONS.md section 2), for one image or a folder of images.
@@ -21,28 +20,32 @@ struct Degrade: ParsableCommand {
         """
     )
 
-    @Option(help: "sr, denoise, demosaic or jpeg.") var task: TaskOption
-    @Option(help: "sr: the downscaling factor (e.g. 2, 3, 4).") var scale: Int?
-    @Option(help: "sr: boundary rule, symmetric (EDSR's LR images) or replicate (RCAN's).") var boundary: BoundaryOption = .symmetric
-    @Option(help: "denoise: noise standard deviation on the 0..255 scale.") var sigma: Double?
-    @Option(help: "denoise: uint8 (round and clip) or float (unrounded, .npy output).") var convention: ConventionOption = .uint8
-    @Option(help: "denoise: seed of the noise.") var seed: UInt64?
-    @Option(help: "jpeg: quality 1..100 (the benchmarks use 10, 20, 30, 40).") var quality: Int?
+    @Option(parsing: .unconditional, help: "sr, denoise, demosaic or jpeg.") var task: TaskOption
+    @Option(parsing: .unconditional, help: "sr: the downscaling factor (e.g. 2, 3, 4).") var scale: Int?
+    @Option(parsing: .unconditional, help: "sr: boundary rule, symmetric (EDSR's LR images) or replicate (RCAN's).") var boundary: BoundaryOption = .symmetric
+    @Option(parsing: .unconditional, help: "denoise: noise standard deviation on the 0..255 scale.") var sigma: Double?
+    @Option(parsing: .unconditional, help: "denoise: uint8 (round and clip) or float (unrounded, .npy output).") var convention: ConventionOption = .uint8
+    @Option(parsing: .unconditional, help: "denoise: seed of the noise.") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "jpeg: quality 1..100 (the benchmarks use 10, 20, 30, 40).") var quality: Int?
     @Flag(help: "Convert RGB input to gray (MATLAB rgb2gray) first.") var gray = false
     @Flag(help: "jpeg: keep RGB input in colour (YCbCr 4:2:0 JPEG) instead of converting it to gray.") var color = false
-    @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels (default 100000000).") var maxPixels: Int?
+    @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: "Refuse images with more pixels (default 100000000).") var maxPixels: Int?
+    @OptionGroup var runtime: RuntimeOptions
     @Argument(help: "Input image or folder.") var input: String
     @Argument(help: "Output image (.png, .jpg, .npy) or folder.") var output: String
 
     func validate() throws {
         switch task {
         case .sr:
-            guard let scale, scale >= 1 else { throw ValidationError("--task sr needs --scale N with N >= 1") }
+            guard let scale else { throw ValidationError("--task sr needs --scale N with N >= 1") }
+            guard scale >= 1 else { throw ValidationError("--scale must be >= 1, got \(scale)") }
         case .denoise:
-            guard let sigma, sigma.isFinite, sigma >= 0 else { throw ValidationError("--task denoise needs --sigma S with S >= 0") }
+            guard let sigma else { throw ValidationError("--task denoise needs --sigma S with S >= 0") }
+            guard sigma.isFinite, sigma >= 0 else { throw ValidationError("--sigma must be a finite number >= 0, got \(sigma)") }
             guard seed != nil else { throw ValidationError("--task denoise needs --seed N (the noise must be reproducible)") }
         case .jpeg:
-            guard let quality, (1...100).contains(quality) else { throw ValidationError("--task jpeg needs --quality Q with Q in 1...100") }
+            guard let quality else { throw ValidationError("--task jpeg needs --quality Q with Q in 1...100") }
+            guard (1...100).contains(quality) else { throw ValidationError("--quality must be in 1...100, got \(quality)") }
         case .demosaic:
             break
         }
@@ -102,7 +105,7 @@ struct Degrade: ParsableCommand {
     }
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
             try ImageCommandSupport.applyPixelLimit(maxPixels)
             guard let inputIsFolder = Paths.isDirectory(input) else { throw AclaError.io("\(input) does not exist") }
             let outputExt = convention == .float && task == .denoise ? ".npy" : ".png"

@@ -1,6 +1,5 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// `acla eval`: per-image PSNR/SSIM of restored images against references, as RCAN's MATLAB
 /// scripts and BasicSR compute them (CONVENTIONS.md section 3), and their arithmetic means.
@@ -16,17 +15,19 @@ struct Eval: ParsableCommand {
     )
 
     @Option(help: "sr, denoise, demosaic or jpeg.") var task: TaskOption
-    @Option(help: "sr: the scale (the default shave).") var scale: Int?
+    @Option(parsing: .unconditional, help: "sr: the scale (the default shave).") var scale: Int?
     @Option(help: "Reference (ground-truth) image or folder.") var reference: String
     @Option(help: "Restored image or folder.") var restored: String
     @Flag(help: "Measure the Y channel (BT.601) instead of RGB.") var y = false
-    @Option(help: "Pixels cropped from each side before measuring.") var shave: Int?
+    @Option(parsing: .unconditional, help: "Pixels cropped from each side before measuring.") var shave: Int?
     @Option(help: "Also write the results as JSON to this file.") var json: String?
-    @Option(name: .customLong("max-pixels"), help: "Refuse images with more pixels (default 100000000).") var maxPixels: Int?
+    @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: "Refuse images with more pixels (default 100000000).") var maxPixels: Int?
+    @OptionGroup var runtime: RuntimeOptions
 
     func validate() throws {
         if task == .sr {
-            guard let scale, scale >= 1 else { throw ValidationError("--task sr needs --scale N with N >= 1") }
+            guard let scale else { throw ValidationError("--task sr needs --scale N with N >= 1") }
+            guard scale >= 1 else { throw ValidationError("--scale must be >= 1, got \(scale)") }
         } else if let scale, scale != 1 {
             throw ValidationError("--scale applies to --task sr only")
         }
@@ -34,7 +35,8 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
+            if let json { try OutputPath.requireWritable(json) }
             try ImageCommandSupport.applyPixelLimit(maxPixels)
             let s = task == .sr ? (scale ?? 1) : 1
             let options = Evaluation.Options(channels: y ? .y : .rgb, border: shave ?? (task == .sr ? s : 0), scale: s)
@@ -50,7 +52,7 @@ struct Eval: ParsableCommand {
         let meanLabel = "mean (\(report.scores.count) image\(report.scores.count == 1 ? "" : "s"))"
         let width = max(5, meanLabel.count, names.map(\.count).max() ?? 0)
         func row(_ label: String, _ psnr: String, _ ssim: String) -> String {
-            label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + String(repeating: " ", count: max(0, 9 - psnr.count)) + psnr
+            CLIText.padRight(label, width) + "  " + String(repeating: " ", count: max(0, 9 - psnr.count)) + psnr
                 + "  " + String(repeating: " ", count: max(0, 8 - ssim.count)) + ssim
         }
         let channels = y ? "Y" : "RGB"

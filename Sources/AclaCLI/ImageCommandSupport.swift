@@ -1,11 +1,10 @@
 import Acla
 import ArgumentParser
-import Foundation
 
 /// Shared pieces of `acla degrade` and `acla eval`.
 enum ImageCommandSupport {
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data("acla: note: \(text)\n".utf8))
+        CLIText.writeStandardError("acla: note: \(text)\n")
     }
 
     static func applyPixelLimit(_ maxPixels: Int?) throws {
@@ -23,21 +22,19 @@ enum ImageCommandSupport {
 
     /// The same folder, by resolved path.
     static func sameFolder(_ a: String, _ b: String) -> Bool {
-        URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
-            == URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
+        guard let a = CLIText.realPath(a), let b = CLIText.realPath(b) else { return false }
+        return a == b
     }
 
     static func createFolder(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw AclaError.io("cannot create folder \(path): \(error.localizedDescription)")
+        guard try CLIText.createFolders(path) else {
+            throw AclaError.io("cannot create folder \(path): \(CLIText.errnoText)")
         }
     }
 
     /// "38.2742", or "inf" for identical images.
     static func format(_ value: Double, decimals: Int = 4) -> String {
-        value.isFinite ? String(format: "%.\(decimals)f", value) : (value > 0 ? "inf" : "-inf")
+        value.isFinite ? CLIText.format("%.\(decimals)f", value) : (value > 0 ? "inf" : "-inf")
     }
 
     /// A JSON number (JSON has no infinity: identical images give null).

@@ -26,11 +26,11 @@ extension NpyFile {
         try read(path, maxBytes: byteLimit(elements: Network.maxFeatureMapElements))
     }
 
-    /// A .npy tensor of rank 2 (HW), 3 (CHW) or 4 (NCHW), as NCHW.
-    static func readNCHW(path: String) throws -> Tensor { try asNCHW(readInput(path: path)) }
-
-    static func asNCHW(_ t: Tensor) throws -> Tensor {
-        guard (2...4).contains(t.rank) else { throw AclaError.shape("input must be NCHW, CHW or HW, got shape \(t.shape)") }
-        return try t.reshaped(Array(repeating: 1, count: 4 - t.rank) + t.shape)
+    /// A .npy array in any image layout (`ImageArrayLayout`) whose channel axis has `channels`, as NCHW.
+    static func readNCHW(path: String, channels: Int) throws -> Tensor {
+        let raw = try readInput(path: path)
+        let layout = try ImageArrayLayout.infer(raw.shape, channels: [channels], name: path)
+        let d = layout.dimensions(raw.shape)
+        return try Tensor(shape: [d.n, d.c, d.h, d.w], data: layout.toNCHW(Array(raw.data), shape: raw.shape))
     }
 }

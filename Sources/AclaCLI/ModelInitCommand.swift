@@ -15,6 +15,8 @@ struct ModelInit: ParsableCommand {
     @Argument(help: "Output safetensors file.")
     var output: String
 
+    @OptionGroup var runtime: RuntimeOptions
+
     @Option(help: "Checkpoint whose tensors initialise the new model.")
     var from: String?
 
@@ -25,7 +27,8 @@ struct ModelInit: ParsableCommand {
     var keepMissingAttention = false
 
     func run() throws {
-        try cliGuard {
+        try cliGuard(runtime) {
+            try OutputPath.requireWritable(output)
             let cfg = try ModelConfig.parse(ModelSource.configText(config))
             let net: Network
             if let from {

@@ -9,6 +9,12 @@ enum CLISubcommands {
         AttentionStatisticsCommand.self,
         Degrade.self,
         Eval.self,
+        ModelsCommand.self,
+        Train.self,
+        Search.self,
+        Restore.self,
+        Visualize.self,
+        Compare.self,
         Threads_.self,
     ]
 }

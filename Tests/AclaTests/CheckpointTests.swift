@@ -141,3 +141,20 @@ final class CheckpointTests: XCTestCase {
         XCTAssertTrue(loaded.parameters["head.0.weight"]!.value.data.allSatisfy { $0 == 0.5 })
     }
 }
+
+/// A training checkpoint (model tensors plus the optimiser's `train.*` state) loads as a model.
+final class TrainingCheckpointLoadTests: XCTestCase {
+    func testTrainTensorsAreSkipped() throws {
+        let net = try Network(config: ModelConfig.parse(#"{"backbone": "edsr", "scale": 2, "blocks": 1, "features": 4}"#))
+        let path = NSTemporaryDirectory() + "acla-train-ckpt-\(getpid()).safetensors"
+        defer { unlink(path) }
+        var tensors = net.parameters.parameters.map { ($0.name, $0.variable.value) }
+        tensors.append(("train.adam.m.head.0.weight", Tensor(shape: [4, 3, 3, 3], repeating: 0.5)))
+        try SafetensorsWriter.write(path: path, tensors: tensors, metadata: [Checkpoint.configKey: net.config.json])
+        let loaded = try Network.load(path: path)
+        XCTAssertEqual(loaded.parameters["head.0.weight"]?.value, net.parameters["head.0.weight"]?.value)
+        tensors.append(("trainer.x", Tensor(shape: [1], repeating: 1)))
+        try SafetensorsWriter.write(path: path, tensors: tensors, metadata: [Checkpoint.configKey: net.config.json])
+        XCTAssertThrowsError(try Network.load(path: path), "only the train. prefix is skipped")
+    }
+}

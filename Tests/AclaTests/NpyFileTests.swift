@@ -155,11 +155,32 @@ final class NpyFileTests: XCTestCase {
         XCTAssertEqual(try NpyFile.readImage(path), try FloatImage(width: 3, height: 2, channels: 1, values: gray.map { Float($0) }))
         try NpyFile.write(try NpyFile.readImage(path), to: path)
         XCTAssertEqual(try NpyFile.read(path, maxBytes: .max).shape, [2, 3], "gray images are written as (H, W)")
-        for (name, shape, status) in [("rank4", "(1, 2, 3, 1)", AclaStatus.shape), ("rank1", "(6,)", .shape),
-                                      ("channels2", "(1, 3, 2)", .invalidArgument), ("zero", "(0, 3)", .invalidArgument)] {
-            let count = name == "zero" ? 0 : 6
-            path = try write(Self.npy("{'descr': '|u1', 'fortran_order': False, 'shape': \(shape), }", Array(gray.prefix(count))), "\(name).npy", in: folder)
-            XCTAssertThrowsError(try NpyFile.readImage(path), name) { XCTAssertEqual(($0 as? AclaError)?.status, status, "\($0)") }
+        // shapes no layout fits, or two do, or with a batch or no pixels
+        for (name, shape, count, status) in [("rank1", "(6,)", 6, AclaStatus.shape), ("rank5", "(1, 1, 2, 3, 1)", 6, .shape),
+                                             ("channels2", "(2, 3, 2)", 12, .shape), ("ambiguous", "(3, 2, 3)", 18, .shape),
+                                             ("batch", "(2, 1, 2, 3)", 12, .shape), ("zero", "(0, 3)", 0, .invalidArgument)] {
+            path = try write(Self.npy("{'descr': '|u1', 'fortran_order': False, 'shape': \(shape), }",
+                                      (0..<count).map { UInt8($0) }), "\(name).npy", in: folder)
+            XCTAssertThrowsError(try NpyFile.readImage(path), name) { XCTAssertEqual(($0 as? AclaError)?.status, status, "\(name): \($0)") }
+        }
+    }
+
+    /// CHW, NCHW and NHWC arrays read as the same image as its HWC array (index by index).
+    func testImageLayoutsReadAsTheSameImage() throws {
+        let folder = try ImagingTestData.temporaryFolder(self)
+        let (h, w, c) = (2, 5, 3)
+        var rng = RandomGenerator(seed: 91)
+        let hwc = (0..<(h * w * c)).map { _ in UInt8(rng.uniform(0, 255)) }
+        func at(_ y: Int, _ x: Int, _ k: Int) -> UInt8 { hwc[(y * w + x) * c + k] }
+        var chw = [UInt8]()
+        for k in 0..<c { for y in 0..<h { for x in 0..<w { chw.append(at(y, x, k)) } } }
+        let expected = try FloatImage(width: w, height: h, channels: c, values: hwc.map { Float($0) })
+        for (name, shape, data, layout) in [("hwc", "(2, 5, 3)", hwc, ImageArrayLayout.hwc), ("chw", "(3, 2, 5)", chw, .chw),
+                                            ("nchw", "(1, 3, 2, 5)", chw, .nchw), ("nhwc", "(1, 2, 5, 3)", hwc, .nhwc)] {
+            let path = try write(Self.npy("{'descr': '|u1', 'fortran_order': False, 'shape': \(shape), }", data), "\(name).npy", in: folder)
+            let (image, read) = try NpyFile.readImageWithLayout(path)
+            XCTAssertEqual(image, expected, name)
+            XCTAssertEqual(read, layout, name)
         }
     }
 

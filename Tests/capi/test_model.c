@@ -170,10 +170,25 @@ static void test_forward_errors(void) {
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, -4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(acla_model_forward(m, in, 2, 1, 4, 5, out, n_out), ACLA_ERR_SHAPE);
     CHECK_MESSAGE_HAS("channels");
+    CHECK_STATUS(acla_model_forward(m, in, 1, 4, 5, 3, out, n_out), ACLA_ERR_SHAPE);  /* an HWC image as NCHW */
+    CHECK_MESSAGE_HAS("looks like NHWC");
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out - 1), ACLA_ERR_SHAPE);
     CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, (size_t)-1), ACLA_ERR_SHAPE);
     CHECK_STATUS(acla_model_forward(m, in, INT32_MAX, 3, INT32_MAX, INT32_MAX, out, n_out), ACLA_ERR_OUT_OF_MEMORY);
     CHECK(out[0] == -12345.f);
+    /* NaN/Inf input is refused with its position (n 1, c 2, y 3, x 4 = index 119) unless allowed */
+    in[119] = NAN;
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("index 119 (n 1, c 2, y 3, x 4)");
+    CHECK(out[0] == -12345.f);
+    in[119] = -INFINITY;
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(m, 2), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(NULL, 1), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(m, 1), ACLA_OK);
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_OK);
+    CHECK_STATUS(acla_model_set_allow_nonfinite(m, 0), ACLA_OK);
+    CHECK_STATUS(acla_model_forward(m, in, 2, 3, 4, 5, out, n_out), ACLA_ERR_INVALID_ARGUMENT);
     acla_model_destroy(m);
 }
 
@@ -277,6 +292,20 @@ static void test_checkpoints(void) {
     acla_model_destroy(m);
 }
 
+/* The installed catalog is found beside the installed library, without a path. */
+static void test_bundled_catalog(void) {
+    size_t needed = 0;
+    CHECK_STATUS(acla_models_catalog(NULL, 0, &needed), ACLA_ERR_SHAPE);
+    CHECK(needed > 10);
+    char *buf = malloc(needed);
+    CHECK_STATUS(acla_models_catalog(buf, needed, &needed), ACLA_OK);
+    CHECK(strstr(buf, "\"models\"") != NULL && strstr(buf, "share/acla/models") != NULL);
+    free(buf);
+    acla_model *m = NULL;
+    CHECK_STATUS(acla_model_load_default("no-such-model", &m), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK(m == NULL);
+}
+
 int main(void) {
     strcpy(dir, "/tmp/acla-test-model-XXXXXX");
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
@@ -286,6 +315,7 @@ int main(void) {
     test_forward_errors();
     test_parameters();
     test_checkpoints();
+    test_bundled_catalog();
     const char *files[] = {"x2.safetensors", "short.safetensors", "huge.safetensors", "beyond.safetensors", "empty.safetensors"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) unlink(path_in_dir(files[i]));
     rmdir(dir);

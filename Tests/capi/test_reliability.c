@@ -62,6 +62,30 @@ static void test_handles(void) {
         acla_model_destroy((acla_model *)garbage[i]);
     }
     CHECK(forward_ok(fresh));
+
+    /* the trainer and restore-options handles share the registry: destroyed and wrong-kind handles */
+    acla_trainer *trainer = NULL;
+    acla_restore_options *options = NULL;
+    int64_t step = -3;
+    int32_t tile = -3, overlap = -3;
+    CHECK_STATUS(acla_trainer_create(fresh, NULL, &trainer), ACLA_OK);
+    CHECK_STATUS(acla_restore_options_create(&options), ACLA_OK);
+    CHECK_STATUS(acla_trainer_get_step(trainer, &step), ACLA_OK);
+    CHECK_STATUS(acla_restore_options_get_tile(options, &tile, &overlap), ACLA_OK);
+    CHECK_STATUS(acla_trainer_get_step((acla_trainer *)fresh, &step), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("is a model handle, not a trainer");
+    CHECK_STATUS(acla_model_parameter_count((acla_model *)trainer, &n), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("is a trainer handle, not a model");
+    acla_trainer_destroy(trainer);
+    acla_restore_options_destroy(options);
+    step = -3;
+    CHECK_STATUS(acla_trainer_get_step(trainer, &step), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("not a live trainer");
+    CHECK(step == -3);
+    CHECK_STATUS(acla_restore_options_get_tile(options, &tile, &overlap), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("not a live restore options");
+    acla_trainer_destroy(trainer);
+    acla_restore_options_destroy(options);
     acla_model_destroy(fresh);
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// CLA (ATTENTION.md section 3) and, with `gated`, ACLA (section 4): each query pixel samples K
 /// keys from every source map at offsets it predicts, weights them by one softmax of logits it
@@ -131,7 +131,7 @@ final class CrossLayerAttention: AttentionModule {
         let m = (0..<q).map { Double(mask?.data[$0 * hw + i] ?? 1) }
         let e = (0..<q).map { Double(logits.data[$0 * hw + i]) }
         let top = zip(e, m).filter { $1 > 0 }.map { $0.0 }.max() ?? 0
-        let terms = (0..<q).map { m[$0] > 0 ? m[$0] * Foundation.exp(e[$0] - top) : 0 }
+        let terms = (0..<q).map { m[$0] > 0 ? m[$0] * Glibc.exp(e[$0] - top) : 0 }
         let z = terms.reduce(0, +)
         return (0..<q).map { j in
             ProbedKey(sourceLayer: sourceLayers[j / keys], key: j % keys,

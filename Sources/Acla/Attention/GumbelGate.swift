@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The binary Gumbel gate of ATTENTION.md sections 4-5, element-wise on logits (the sampled
 /// gate values beta, or the architecture parameters alpha):
@@ -25,7 +25,7 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
     }
 }
 
-func gumbelNoise(_ u: Double) -> Double { -Foundation.log(-Foundation.log(u + 1e-8) + 1e-8) }
+func gumbelNoise(_ u: Double) -> Double { -Glibc.log(-Glibc.log(u + 1e-8) + 1e-8) }
 
 /// The gate with explicit noise (nil = none): hard (straight-through) or soft. Both have the same
 /// backward, `du/dlogit = u (1 - u) / tau`, which is what makes straight-through testable.
@@ -41,7 +41,7 @@ func gumbelGate(_ logits: Variable, noise: [Float]?, hard: Bool, temperature: Do
     var m = try Tensor(checkedZeros: logits.shape)
     for i in 0..<count {
         let x = Double(logits.value.data[i]) + Double(noise?[i] ?? 0)
-        u[i] = 1 / (1 + Foundation.exp(-x / temperature))
+        u[i] = 1 / (1 + Glibc.exp(-x / temperature))
         m.data[i] = hard ? (x > 0 ? 1 : 0) : Float(u[i])
     }
     return Variable.result(m, parents: [logits]) { dm in

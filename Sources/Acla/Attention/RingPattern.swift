@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The initial key offsets of CLA/ACLA (ATTENTION.md section 3): with D = min(K, 8), key k sits on
 /// ring q = k / D + 1 at angle t = 2 pi (k mod D) / D, at q * (sin t, cos t) / max(|sin t|, |cos t|)
@@ -9,7 +9,7 @@ enum RingPattern {
         return (0..<keys).map { k in
             let ring = Double(k / d + 1)
             let t = 2 * Double.pi * Double(k % d) / Double(d)
-            let (s, c) = (Foundation.sin(t), Foundation.cos(t))
+            let (s, c) = (Glibc.sin(t), Glibc.cos(t))
             let norm = max(abs(s), abs(c))
             return (exact(ring * s / norm), exact(ring * c / norm))
         }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// The insert-position search (ATTENTION.md section 5): a CLA/ACLA module after every layer,
 /// the architecture parameters `search.alpha` (length L, initialised to +3), the layer gates
@@ -49,7 +49,7 @@ public final class SearchSupernet {
         }
         let c = try cost(of: pass, backboneMACs: backboneMACs)
         let value = c.value.data[0]
-        let penalty = Float(lambda * Foundation.log(Double(value) / 1e9))
+        let penalty = Float(lambda * Glibc.log(Double(value) / 1e9))
         return Variable.result(Tensor(shape: [1], repeating: penalty), parents: [c]) { g in
             [Tensor(shape: [1], repeating: Float(Double(g.data[0]) * lambda / Double(value)))]
         }

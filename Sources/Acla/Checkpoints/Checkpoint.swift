@@ -80,7 +80,8 @@ extension Network {
             }
             toLoad.append((entry, variable))
         }
-        for entry in reader.entries where parameters[entry.name] == nil {
+        // a training checkpoint also carries the optimiser's state (`train.*`): not model tensors
+        for entry in reader.entries where parameters[entry.name] == nil && !entry.name.hasPrefix("train.") {
             if options.contains(.ignoreTail), isTail(entry.name) { continue }
             problems.append("unexpected tensor \"\(entry.name)\" (not a parameter of this model)")
         }

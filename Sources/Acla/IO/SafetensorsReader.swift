@@ -10,10 +10,20 @@ public final class SafetensorsReader {
     public init(path: String) throws {
         let file = try ReadableFile(path: path)
         func bad(_ why: String) -> AclaError { AclaError.format("safetensors file '\(path)': \(why)") }
-        guard file.size >= 8 else { throw bad("file is \(file.size) bytes, too short for the 8-byte header length") }
+        guard file.size >= 8 else {
+            if let other = SafetensorsSniff.otherFormat(try file.read(offset: 0, count: file.size)) {
+                throw bad("not a safetensors file (looks like \(other))")
+            }
+            throw bad("file is \(file.size) bytes, too short for the 8-byte header length")
+        }
         let lengthBytes = try file.read(offset: 0, count: 8)
         var length: UInt64 = 0
         for (i, b) in lengthBytes.enumerated() { length |= UInt64(b) << (8 * UInt64(i)) }
+        // a header length that cannot be right: say what the file looks like, when that is known
+        if length > UInt64(SafetensorsHeader.maxHeaderBytes) || length > UInt64(file.size - 8),
+           let other = SafetensorsSniff.otherFormat(try file.read(offset: 0, count: min(file.size, 16))) {
+            throw bad("not a safetensors file (looks like \(other))")
+        }
         guard length <= UInt64(SafetensorsHeader.maxHeaderBytes) else {
             throw bad("header length \(length) exceeds the limit of \(SafetensorsHeader.maxHeaderBytes) bytes")
         }

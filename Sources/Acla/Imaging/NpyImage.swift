@@ -26,14 +26,26 @@ extension FloatImage {
 }
 
 extension NpyFile {
-    /// A float image from a .npy array of float32, float64 or uint8 values. The shape is checked
-    /// against `ImageLimits` before the data is read.
-    public static func readImage(_ path: String) throws -> FloatImage {
+    /// A float image from a .npy array of float32, float64 or uint8 values, HW, HWC, CHW, or
+    /// NCHW/NHWC with N = 1 (`ImageArrayLayout`: shapes that fit two layouts are refused). The
+    /// shape is checked against `ImageLimits` before the data is read.
+    public static func readImage(_ path: String) throws -> FloatImage { try readImageWithLayout(path).image }
+
+    /// `readImage` and the layout the shape was read in.
+    public static func readImageWithLayout(_ path: String) throws -> (image: FloatImage, layout: ImageArrayLayout) {
         let (elements, overflow) = ImageLimits.maxPixels.multipliedReportingOverflow(by: 3)
-        let array = try read(path, maxBytes: byteLimit(elements: overflow ? Int.max : elements)) {
-            _ = try FloatImage.hwcSize($0, name: "'\(path)'")
+        let name = "'\(path)'"
+        var layout = ImageArrayLayout.hw
+        let array = try read(path, maxBytes: byteLimit(elements: overflow ? Int.max : elements)) { shape in
+            layout = try ImageArrayLayout.infer(shape, channels: [1, 3], name: name)
+            let d = layout.dimensions(shape)
+            guard d.n == 1 else { throw AclaError.shape("\(name): shape \(shape) holds \(d.n) images (\(layout.rawValue)); an image file holds one") }
+            try Image8.validate(width: d.w, height: d.h, channels: d.c)
         }
-        return try FloatImage(hwcArray: array, name: "'\(path)'")
+        let d = layout.dimensions(array.shape)
+        let nchw = layout.toNCHW(Array(array.data), shape: array.shape)
+        let hwc = ImageArrayLayout.hwc.fromNCHW(nchw, n: 1, c: d.c, h: d.h, w: d.w)
+        return (try FloatImage(width: d.w, height: d.h, channels: d.c, values: hwc), layout)
     }
 
     /// Replaces `path` atomically with the image as a float32 array.

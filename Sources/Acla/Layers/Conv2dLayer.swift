@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// A convolution with its weight and bias registered under `name.weight` / `name.bias`.
 public struct Conv2dLayer {

@@ -51,8 +51,9 @@ public enum Evaluation {
     /// An 8-bit image from a PNG/JPEG file or a float .npy array (quantised).
     public static func readForEvaluation(_ path: String) throws -> (Image8, [String]) {
         if path.lowercased().hasSuffix(".npy") {
-            let array = try NpyFile.readImage(path)
-            return (try array.quantized(), [])
+            let (array, layout) = try NpyFile.readImageWithLayout(path)
+            let note = layout == .hw || layout == .hwc ? [] : ["\(Paths.fileName(path)): array read as \(layout.rawValue)"]
+            return (try array.quantized(), note)
         }
         let (image, info) = try ImageFile.read(path)
         let name = Paths.fileName(path)

@@ -126,7 +126,10 @@ public final class Network {
             throw AclaError.invalidArgument("model input dimensions must be positive, got shape \(shape)")
         }
         guard c == config.channels else {
-            throw AclaError.shape("model expects \(config.channels) input channels, got \(c) (shape \(shape))")
+            // an HWC image reshaped to NCHW as [1, H, W, C] puts the channels last
+            let channelsLast = w == config.channels
+                ? "; the shape looks like NHWC (channels last): transpose it to NCHW ([\(n), \(w), \(c), \(h)])" : ""
+            throw AclaError.shape("model expects \(config.channels) input channels, got \(c) (shape \(shape))\(channelsLast)")
         }
         // the widest map: the upsampler's conv output (scale^2 * F channels at the input size or
         // larger), F channels for the same-resolution tasks, or attention's offset maps

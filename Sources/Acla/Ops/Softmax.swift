@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Softmax along the channel axis of an NCHW tensor, independently at every pixel.
 public func softmaxChannels(_ x: Variable) throws -> Variable {
@@ -13,7 +13,7 @@ public func softmaxChannels(_ x: Variable) throws -> Variable {
                 for ch in 0..<c { m = max(m, p[base + ch * hw + i]) }
                 var s: Float = 0
                 for ch in 0..<c {
-                    let e = Foundation.exp(p[base + ch * hw + i] - m)
+                    let e = Glibc.exp(p[base + ch * hw + i] - m)
                     p[base + ch * hw + i] = e
                     s += e
                 }

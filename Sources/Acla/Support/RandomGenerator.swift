@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// A small seeded generator (SplitMix64) for parameter initialisation, noise and Gumbel gates:
 /// the same seed gives the same numbers on every machine.
@@ -29,6 +29,6 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     public mutating func normal() -> Double {
         var u1 = uniform()
         while u1 <= 0 { u1 = uniform() }
-        return (-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * uniform())
+        return (-2 * Glibc.log(u1)).squareRoot() * Glibc.cos(2 * Double.pi * uniform())
     }
 }

@@ -65,4 +65,8 @@ void ak_deform_sample_forward(const float *values, int n, int c, int h, int w,
 void ak_deform_sample_backward(const float *values, int n, int c, int h, int w,
                                const float *offsets, int kk, const float *dout,
                                float *dvalues, float *doffsets, int nthreads);
+// ---- loaded file of an address (image_path.c) ----
+// Copies the path of the loaded object holding `address` (as the loader knows it) into buf;
+// returns 0, or -1 when unknown or longer than cap - 1.
+int ak_image_path(const void *address, char *buf, size_t cap);
 #endif

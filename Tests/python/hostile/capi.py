@@ -1,6 +1,6 @@
 """Raw ctypes prototypes of every function in include/acla.h, for the hostile tests.
 
-Deliberately not the friendly binding (examples/python/acla.py): these tests must reach the C
+Deliberately not the friendly binding (the package examples/python/acla/): these tests must reach the C
 boundary with exactly the values a careless or malicious C caller could pass (NULL anywhere,
 sizes near 2^64, negative int32), which the binding's own checks would stop first.
 """
@@ -32,10 +32,14 @@ PROTOTYPES = {
     "acla_model_macs": (c_int32, [c_void_p, c_int32, c_int32, u64p]),
     "acla_model_output_size": (c_int32, [c_void_p, c_int32, c_int32, i32p, i32p, i32p]),
     "acla_model_forward": (c_int32, [c_void_p, f32p, c_int32, c_int32, c_int32, c_int32, f32p, c_size_t]),
+    "acla_model_set_allow_nonfinite": (c_int32, [c_void_p, c_int32]),
     "acla_model_get_parameter": (c_int32, [c_void_p, c_char_p, f32p, c_size_t]),
     "acla_model_set_parameter": (c_int32, [c_void_p, c_char_p, f32p, c_size_t]),
     "acla_model_parameter_names": (c_int32, [c_void_p, c_void_p, c_size_t, szp]),
     "acla_model_parameter_shape": (c_int32, [c_void_p, c_char_p, i64p, c_int32, i32p]),
+    # bundled models
+    "acla_model_load_default": (c_int32, [c_char_p, handlep]),
+    "acla_models_catalog": (c_int32, [c_void_p, c_size_t, szp]),
     # attention
     "acla_model_attention_count": (c_int32, [c_void_p, i32p]),
     "acla_model_attention_module": (c_int32, [c_void_p, c_int32, i32p, i32p, i32p]),
@@ -68,6 +72,21 @@ PROTOTYPES = {
     "acla_ssim": (c_int32, [u8p, u8p, c_size_t, c_int32, c_int32, c_int32, c_int32, c_int32, f64p]),
     "acla_psnr_f32": (c_int32, [f32p, f32p, c_size_t, c_int32, c_int32, c_int32, c_int32, c_int32, f64p]),
     "acla_ssim_f32": (c_int32, [f32p, f32p, c_size_t, c_int32, c_int32, c_int32, c_int32, c_int32, f64p]),
+    # training
+    "acla_trainer_create": (c_int32, [c_void_p, c_char_p, handlep]),
+    "acla_trainer_destroy": (None, [c_void_p]),
+    "acla_trainer_step": (c_int32, [c_void_p, f32p, c_int32, c_int32, c_int32, c_int32, f32p, c_size_t, f64p]),
+    "acla_trainer_alpha_step": (c_int32, [c_void_p, f32p, c_int32, c_int32, c_int32, c_int32, f32p, c_size_t, f64p]),
+    "acla_trainer_save": (c_int32, [c_void_p, c_char_p]),
+    "acla_trainer_resume": (c_int32, [c_void_p, c_char_p]),
+    "acla_trainer_set_learning_rate": (c_int32, [c_void_p, c_double]),
+    "acla_trainer_get_learning_rate": (c_int32, [c_void_p, f64p]),
+    "acla_trainer_get_step": (c_int32, [c_void_p, i64p]),
+    "acla_trainer_get_alpha_step": (c_int32, [c_void_p, i64p]),
+    "acla_trainer_set_gate_temperature": (c_int32, [c_void_p, c_double, c_double]),
+    "acla_trainer_options": (c_int32, [c_void_p, c_void_p, c_size_t, szp]),
+    "acla_trainer_run": (c_int32, [c_void_p, c_char_p, ctypes.CFUNCTYPE(c_int32, c_void_p, c_int64, c_int64), c_void_p]),
+    "acla_trainer_validation": (c_int32, [c_void_p, f64p, f64p]),
 }
 
 

@@ -85,6 +85,7 @@ def probes(ctx):
         for y, x in [(INT32_MAX, INT32_MAX), (0, INT32_MAX), (4, 3), (0, 0)]:
             ctx.step(f"{kind} probe ({y}, {x}) then forward of NaN")
             ctx.ok(lib.acla_model_set_probe(m, y, x))
+            ctx.ok(lib.acla_model_set_allow_nonfinite(m, 1))  # NaN input reaches the sampling code
             ctx.forward_ok(m, 2, 3, 5, 4, math.nan)
             ctx.forward_ok(m, 1, 3, 5, 4, 7.0)
             count = c_size_t()
@@ -187,7 +188,9 @@ def extreme_finite_weights(ctx):
             ctx.step(f"{kind} forward with attention weights {value}")
             ctx.ok(lib.acla_model_set_probe(m, 1, 1))
             ctx.forward_ok(m, 1, 3, 5, 4)
+            ctx.ok(lib.acla_model_set_allow_nonfinite(m, 1))
             ctx.forward_ok(m, 1, 3, 5, 4, math.nan)
+            ctx.ok(lib.acla_model_set_allow_nonfinite(m, 0))
         lib.acla_model_destroy(m)
 
 

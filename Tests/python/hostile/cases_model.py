@@ -179,16 +179,32 @@ def forward_bad_arguments(ctx):
         ctx.fails_any(fwd(m, x, n, 3, h, w, y.ptr, needed), (INVALID, OOM), "", outs=[y])
 
 
-@case("model", "acla_model_forward")
+@case("model", "acla_model_forward", "acla_model_set_allow_nonfinite")
 def forward_non_finite_inputs(ctx):
-    """NaN and infinity flow through every kind of model without a trap (sampling positions
-    computed from NaN offsets must not index out of bounds)."""
+    """NaN and infinity are refused by default, naming the first one; allowed, they flow through
+    every kind of model without a trap (sampling positions computed from NaN offsets must not
+    index out of bounds)."""
+    lib = ctx.lib
     for kind, c in [("edsr", 3), ("rcan", 3), ("gray", 1), ("cla", 3), ("acla", 3), ("nl", 3), ("clnl", 3),
                     ("se", 3), ("supernet", 3)]:
         m = ctx.model(kind)
+        oc, oh, ow = c_int32(), c_int32(), c_int32()
+        ctx.ok(lib.acla_model_output_size(m, 5, 6, byref(oc), byref(oh), byref(ow)))
+        x = ctx.floats([7.0] * (2 * c * 5 * 6))
+        y = Out(c_float, 2 * oc.value * oh.value * ow.value)
+        for value in (math.nan, math.inf, -math.inf):
+            ctx.step(f"{kind} forward of {value} refused")
+            x[2 * c * 5 * 6 - 1] = value
+            ctx.fails(lib.acla_model_forward(m, x, 2, c, 5, 6, y.ptr, len(y.buf)), INVALID, "non-finite",
+                      f"index {2 * c * 5 * 6 - 1} (n 1, c {c - 1}, y 4, x 5)", outs=[y])
+        for allow in (-1, 2, INT32_MAX, INT32_MIN):
+            ctx.fails(lib.acla_model_set_allow_nonfinite(m, allow), INVALID, str(allow))
+        ctx.ok(lib.acla_model_set_allow_nonfinite(m, 1))
         for value in (math.nan, math.inf, -math.inf, 3.0e38, -3.0e38):
             ctx.step(f"{kind} forward of {value}")
             ctx.forward_ok(m, 2, c, 5, 6, value)
+        ctx.ok(lib.acla_model_set_allow_nonfinite(m, 0))
+    ctx.fails(lib.acla_model_set_allow_nonfinite(None, 1), INVALID, "model")
 
 
 @case("model", "acla_model_get_parameter", "acla_model_set_parameter", "acla_model_parameter_shape")
@@ -237,3 +253,47 @@ def parameter_access(ctx):
     ctx.ok(shape(m, name, dims.ptr, INT32_MAX, rank.ptr))
     assert rank.value == 4 and list(dims.buf) == [8, 3, 3, 3]
     lib.acla_model_destroy(m)
+
+
+@case("model", "acla_model_load_default", "acla_models_catalog")
+def bundled_models(ctx):
+    """NULLs, unknown names, a missing catalog folder, a malformed catalog, the size protocol."""
+    import os
+    lib = ctx.lib
+    handle = Out(c_void_p)
+    needed = Out(c_size_t)
+    ctx.fails(lib.acla_model_load_default(None, handle.ptr), INVALID, "name", outs=[handle])
+    ctx.fails(lib.acla_model_load_default(b"sr-x2", None), INVALID, "out")
+    ctx.fails(lib.acla_models_catalog(None, 0, None), INVALID, "needed")
+    folder = os.path.join(ctx.tmp, "models")
+    os.makedirs(folder, exist_ok=True)
+    os.environ["ACLA_MODELS_DIR"] = folder
+    try:
+        ctx.step("names that are not bundled (the search path may reach the source tree's models/)")
+        for name in (b"sr-x2", b"\xff\xfe", b"x" * 100_000, b"../../etc/passwd"):
+            rc = lib.acla_model_load_default(name, handle.ptr)
+            assert rc != 0 and handle.untouched(), f"load_default({name[:20]!r}) returned {rc}"
+        with open(os.path.join(folder, "catalog.json"), "w") as f:
+            f.write('{"models": [{"name": "tiny", "file": "tiny.safetensors", "task": "sr", "scale": 2}]}')
+        ctx.step("unknown name lists the bundled names")
+        ctx.fails(lib.acla_model_load_default(b"sr-x9", handle.ptr), INVALID, "tiny", outs=[handle])
+        ctx.step("a catalog entry whose file is missing")
+        rc = lib.acla_model_load_default(b"tiny", handle.ptr)
+        assert rc != 0 and handle.untouched()
+        m = ctx.create(EDSR)
+        ctx.ok(lib.acla_model_save(m, os.path.join(folder, "tiny.safetensors").encode()))
+        lib.acla_model_destroy(m)
+        ctx.ok(lib.acla_model_load_default(b"tiny", handle.ptr))
+        lib.acla_model_destroy(handle.value)
+        ctx.step("catalog size protocol")
+        ctx.fails(lib.acla_models_catalog(None, 0, needed.ptr), SHAPE, "needs")
+        size = needed.value
+        buf = (ctypes.c_char * size)()
+        ctx.fails(lib.acla_models_catalog(None, SIZE_MAX, needed.ptr), INVALID, "buf")
+        ctx.ok(lib.acla_models_catalog(buf, size, needed.ptr))
+        assert json.loads(buf.value)["models"][0]["name"] == "tiny"
+        with open(os.path.join(folder, "catalog.json"), "w") as f:
+            f.write('{"models": [')
+        ctx.fails(lib.acla_models_catalog(None, 0, needed.ptr), FORMAT, "")
+    finally:
+        del os.environ["ACLA_MODELS_DIR"]

@@ -12,14 +12,19 @@ import capi
 from harness import FORMAT, INT32_MAX, INVALID, OOM, Out, case
 
 EDSR = {"backbone": "edsr", "scale": 2, "blocks": 1, "features": 4}
-# functions taking a handle that must not be a model handle's target (they make one)
-MAKERS = {"acla_model_create", "acla_model_load", "acla_model_load_ex"}
+# functions that make a handle (their first argument is not one)
+MAKERS = {"acla_model_create", "acla_model_load", "acla_model_load_ex", "acla_model_load_default",
+          "acla_trainer_create", "acla_restore_options_create"}
+
+
+def handle_functions(prefix):
+    """Every function of `prefix` whose first argument is a handle of that kind."""
+    return sorted(n for n, (_, args) in capi.PROTOTYPES.items()
+                  if n.startswith(prefix) and n not in MAKERS and args and args[0] is c_void_p)
 
 
 def model_functions():
-    """Every acla_model_* function whose first argument is a model handle."""
-    return sorted(n for n, (_, args) in capi.PROTOTYPES.items()
-                  if n.startswith("acla_model_") and n not in MAKERS and args and args[0] is c_void_p)
+    return handle_functions("acla_model_")
 
 
 def dummy_arguments(argtypes, keep):
@@ -29,6 +34,8 @@ def dummy_arguments(argtypes, keep):
     for t in argtypes:
         if t is c_char_p:
             out.append(b"head.0.weight")
+        elif isinstance(t, type) and issubclass(t, ctypes._CFuncPtr):
+            out.append(None)
         elif t is c_void_p or issubclass(t, ctypes._Pointer):
             buf = ctypes.create_string_buffer(4096)
             keep.append(buf)
@@ -40,14 +47,14 @@ def dummy_arguments(argtypes, keep):
     return out
 
 
-def expect_every_function_refuses(ctx, handle, *mentions):
+def expect_every_function_refuses(ctx, handle, *mentions, prefix="acla_model_"):
     lib = ctx.lib
-    for name in model_functions():
+    for name in handle_functions(prefix):
         fn = getattr(lib, name)
         keep = []
         args = dummy_arguments(fn.argtypes[1:], keep)
         ctx.step(f"{name}({handle!r}, ...)")
-        if fn.restype is None:       # acla_model_destroy: no status, must simply not crash
+        if fn.restype is None:       # *_destroy: no status, must simply not crash
             fn(handle, *args)
             continue
         ctx.fails(fn(handle, *args), INVALID, *mentions)
@@ -251,3 +258,33 @@ def png_chunk_declaring_gigabytes(ctx):
                   "truncated", outs=[pixels] + outs[:3])
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@case("handles", *(handle_functions("acla_trainer_") + handle_functions("acla_restore_options_")))
+def trainer_and_restore_option_handles(ctx):
+    """The trainer and restore-options handles use the same registry: destroyed, garbage and
+    wrong-kind handles are errors in every function of theirs."""
+    lib = ctx.lib
+    model = ctx.create(EDSR)
+    trainer, options = c_void_p(), c_void_p()
+    ctx.ok(lib.acla_trainer_create(model, None, ctypes.byref(trainer)))
+    ctx.ok(lib.acla_restore_options_create(ctypes.byref(options)))
+    lib.acla_trainer_destroy(trainer)
+    lib.acla_restore_options_destroy(options)
+    expect_every_function_refuses(ctx, trainer, "trainer", "not a live trainer", prefix="acla_trainer_")
+    expect_every_function_refuses(ctx, options, "options", "not a live restore options", prefix="acla_restore_options_")
+    junk = ctypes.create_string_buffer(b"\x41" * 4096)
+    for value in (1, 0xDEADBEEF, ctypes.addressof(junk), 2**64 - 1):
+        ctx.step(f"garbage 0x{value:x}")
+        expect_every_function_refuses(ctx, c_void_p(value), "trainer", prefix="acla_trainer_")
+        expect_every_function_refuses(ctx, c_void_p(value), "options", prefix="acla_restore_options_")
+    ctx.step("a model handle passed as a trainer and as restore options")
+    expect_every_function_refuses(ctx, model, "is a model handle, not a trainer", prefix="acla_trainer_")
+    expect_every_function_refuses(ctx, model, "is a model handle, not a restore options", prefix="acla_restore_options_")
+    ctx.step("a trainer handle passed as a model")
+    t2 = c_void_p()
+    ctx.ok(lib.acla_trainer_create(model, None, ctypes.byref(t2)))
+    n = Out(c_uint64)
+    ctx.fails(lib.acla_model_parameter_count(t2, n.ptr), INVALID, "is a trainer handle, not a model", outs=[n])
+    lib.acla_trainer_destroy(t2)
+    lib.acla_model_destroy(model)

@@ -1,0 +1,94 @@
+import XCTest
+@testable import Acla
+
+/// Tile placement, and tiled against untiled restoration.
+final class RestoreTilingTests: XCTestCase {
+    func testTileAxisPartitionsAndKeepsContext() throws {
+        var rng = TestSeed.generator(91)
+        for _ in 0..<400 {
+            let length = rng.int(1, 300)
+            let tile = rng.int(1, 120)
+            let overlap = rng.int(0, tile - 1)
+            let axis = try TileAxis(length: length, tile: tile, overlap: overlap)
+            XCTAssertEqual(axis.windows.count, axis.cores.count)
+            XCTAssertEqual(axis.cores.first?.lowerBound, 0)
+            XCTAssertEqual(axis.cores.last?.upperBound, length)
+            for i in 0..<axis.count {
+                let (w, c) = (axis.windows[i], axis.cores[i])
+                XCTAssertFalse(c.isEmpty, "\(length) \(tile) \(overlap) \(TestSeed.note)")
+                XCTAssertTrue(w.lowerBound >= 0 && w.upperBound <= length)
+                XCTAssertEqual(w.count, min(tile, length))
+                XCTAssertTrue(w.lowerBound <= c.lowerBound && c.upperBound <= w.upperBound)
+                if i > 0 {
+                    XCTAssertEqual(axis.cores[i - 1].upperBound, c.lowerBound)
+                    XCTAssertGreaterThanOrEqual(c.lowerBound - w.lowerBound, overlap / 2, "left context, \(length) \(tile) \(overlap)")
+                    XCTAssertGreaterThan(w.lowerBound, axis.windows[i - 1].lowerBound)
+                }
+                if i + 1 < axis.count {
+                    XCTAssertGreaterThanOrEqual(w.upperBound - c.upperBound, overlap / 2, "right context, \(length) \(tile) \(overlap)")
+                }
+            }
+            // no window more than needed: dropping any one leaves pixels uncovered by the rest
+            XCTAssertEqual(axis.count, tile >= length ? 1 : 1 + (length - tile + tile - overlap - 1) / (tile - overlap))
+        }
+        XCTAssertEqual(try TileAxis(length: 50, tile: 0, overlap: 7).windows, [0..<50])
+        XCTAssertThrowsError(try TileAxis(length: 50, tile: 8, overlap: 8))
+        XCTAssertThrowsError(try TileAxis(length: 0, tile: 8, overlap: 2))
+    }
+
+    /// A plain model's output pixel depends only on input pixels within its receptive field; with
+    /// an overlap whose half exceeds that radius, tiles must reproduce the untiled output. Any
+    /// misplaced window, core or output offset breaks this.
+    func testTilesBeyondTheReceptiveFieldAreExact() throws {
+        // receptive radius: head 1 + 2 convs + body conv 1 + upsampler conv 1 + tail (1/2) < 6 input pixels
+        for json in [#"{"backbone": "edsr", "scale": 2, "blocks": 1, "features": 6}"#,
+                     #"{"backbone": "edsr", "scale": 3, "blocks": 1, "features": 6}"#,
+                     #"{"backbone": "edsr", "task": "denoise", "channels": 3, "blocks": 1, "features": 6}"#] {
+            let net = try RestoreTestModels.network(json)
+            try RestoreTestModels.randomise(net, seed: 3)
+            let restorer = Restorer(network: net)
+            let image = try RestoreTestModels.photoCrop()
+            let whole = try restorer.restore(image, options: RestoreOptions(tile: 0)).image
+            for (tile, overlap) in [(24, 12), (31, 13), (40, 16), (57, 20)] {
+                let tiled = try restorer.restore(image, options: RestoreOptions(tile: tile, overlap: overlap)).image
+                XCTAssertEqual(tiled.width, whole.width)
+                XCTAssertEqual(tiled.height, whole.height)
+                let diff = RestoreTestModels.maxDifference(tiled.pixels, whole.pixels)
+                XCTAssertEqual(diff, 0, "\(json) tile \(tile) overlap \(overlap) \(TestSeed.note)")
+            }
+        }
+    }
+
+    /// The documented bound (docs/RESTORE.md): with the default overlap, an ACLA model of the
+    /// paper's depth whose keys reach several pixels away (median 3.7, 90% within 6.4 px of the
+    /// query, like bench/restore_seams.py's "acla") differs from untiled by at most 1/255.
+    func testDefaultOverlapStaysWithinOneLevelOnAPhoto() throws {
+        let net = try RestoreTestModels.network(#"""
+            {"backbone": "edsr", "scale": 2, "blocks": 16, "features": 8,
+             "attention": {"kind": "acla", "positions": [2, 7, 9, 13, 15], "keys": 16}}
+            """#)
+        try RestoreTestModels.spreadAttention(net, seed: 5, offsetScale: 0.02)
+        let restorer = Restorer(network: net)
+        let image = try RestoreTestModels.photoCrop()
+        // keys must land pixels away from their query, or the test would say nothing about attention
+        let probed = ForwardPass()
+        probed.probe = ProbePixel(y: 48, x: 56)
+        _ = try net.forward(restorer.modelInput(image), pass: probed)
+        let keys = probed.statistics.flatMap(\.probe)
+        let distances = keys.map { (Double($0.y) - 48) * (Double($0.y) - 48) + (Double($0.x) - 56) * (Double($0.x) - 56) }
+            .map { $0.squareRoot() }.sorted()
+        let whole = try restorer.restore(image, options: RestoreOptions(tile: 0)).image
+        XCTAssertEqual(keys.count, 5 * 16 * 3)
+        let median = distances[distances.count / 2]
+        XCTAssertGreaterThan(median, 2.5, "keys reach \(median) px \(TestSeed.note)")
+        // a tile just above the default overlap puts seams both ways into the crop
+        let options = RestoreOptions(tile: RestoreOptions.defaultOverlap + 16, overlap: RestoreOptions.defaultOverlap)
+        let plan = try restorer.plan(channels: 3, height: image.height, width: image.width, options: options)
+        XCTAssertEqual(plan.grid.count, 6)
+        let tiled = try restorer.restore(image, options: options).image
+        XCTAssertLessThanOrEqual(RestoreTestModels.maxDifference(tiled.pixels, whole.pixels), 1, TestSeed.note)
+        // and the measurement can fail: with 4 shared pixels the seams show
+        let bare = try restorer.restore(image, options: RestoreOptions(tile: 40, overlap: 0)).image
+        XCTAssertGreaterThan(RestoreTestModels.maxDifference(bare.pixels, whole.pixels), 1)
+    }
+}

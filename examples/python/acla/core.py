@@ -1,0 +1,32 @@
+"""Library version, status texts and the thread count."""
+from __future__ import annotations
+
+from ._args import int32
+from .loader import _lib, check
+
+__all__ = ["version", "version_number", "status_string", "set_num_threads", "get_num_threads"]
+
+
+def version() -> str:
+    """The library version, e.g. "0.1.0"."""
+    return _lib.acla_version_string().decode()
+
+
+def version_number() -> int:
+    """The version as major * 10000 + minor * 100 + patch."""
+    return _lib.acla_version_number()
+
+
+def status_string(status: int) -> str:
+    """The fixed English text of a status code ("unknown status code" for others)."""
+    return _lib.acla_status_string(int32(status, "status")).decode()
+
+
+def set_num_threads(n: int) -> None:
+    """Threads of OpenMP and OpenBLAS together, for every later call (1..1024)."""
+    check(_lib.acla_set_num_threads(int32(n, "n")))
+
+
+def get_num_threads() -> int:
+    """The current thread count (the number of cores by default)."""
+    return _lib.acla_get_num_threads()
