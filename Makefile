@@ -57,7 +57,7 @@ test-python: build
 # exits non-zero on any finding (its input is kept in .build/fuzz-artifacts/). swiftc keeps only
 # the last -sanitize flag, so the fuzzer and ASan are passed again together for the Swift code.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= config safetensors png jpeg npy
+FUZZ_TARGETS ?= config safetensors png jpeg npy trainer
 fuzz-build:
 	@for t in $(FUZZ_TARGETS); do \
 	  ACLA_FUZZ=1 $(SWIFT) build -c release --build-path .build/fuzz --sanitize=fuzzer --sanitize=address \

@@ -83,7 +83,7 @@ let package = Package(
 // main (libFuzzer's is linked by -sanitize=fuzzer), so a plain `swift build` must not see them.
 if ProcessInfo.processInfo.environment["ACLA_FUZZ"] != nil {
     package.targets.append(.target(name: "FuzzSupport", dependencies: ["Acla"], path: "Tests/fuzz/Support"))
-    for name in ["config", "safetensors", "png", "jpeg", "npy"] {
+    for name in ["config", "safetensors", "png", "jpeg", "npy", "trainer"] {
         package.targets.append(.executableTarget(
             name: "fuzz-\(name)", dependencies: ["FuzzSupport"], path: "Tests/fuzz/targets/\(name)",
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))

@@ -143,7 +143,7 @@ final class ReliabilityTests: XCTestCase {
             .appendingPathComponent("fuzz")
         var replayed = 0
         for kind in ["corpus", "regressions"] {
-            for target in ["config", "safetensors", "png", "jpeg", "npy"] {
+            for target in ["config", "safetensors", "png", "jpeg", "npy", "trainer"] {
                 let folder = fuzz.appendingPathComponent(kind).appendingPathComponent(target)
                 for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
                     let path = folder.appendingPathComponent(name).path
@@ -170,6 +170,11 @@ final class ReliabilityTests: XCTestCase {
             let reader = try SafetensorsReader(path: path)
             for e in reader.entries where e.end - e.begin < 1 << 22 { _ = try? reader.tensor(e) }
             _ = try Network.load(path: path)
+        case "trainer":
+            let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path))).prefix { $0 != 0 }
+            guard let text = String(validating: bytes, as: UTF8.self) else { return }
+            let options = try TrainerOptions.parse(text)
+            XCTAssertEqual(try TrainerOptions.parse(options.json), options)
         case "png", "jpeg":
             let info = try ImageFile.info(path, maxPixels: 1 << 20)
             let (image, read) = try ImageFile.read(path, maxPixels: 1 << 20)

@@ -147,8 +147,29 @@ def arrays():
         (d / f"version{version}.npy").write_bytes(buf.getvalue())
 
 
+TRAINER = {
+    "empty": {},
+    "adam": {"optimizer": {"kind": "adam", "lr": 1e-4, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0}, "loss": "l1"},
+    "mse_clip": {"loss": "mse", "clip_grad_norm": 0.5, "seed": 7},
+    "halving": {"schedule": {"kind": "halving", "every": 200}},
+    "milestones": {"schedule": {"kind": "halving", "milestones": [2, 5, 9]}},
+    "step": {"schedule": {"kind": "step", "step_size": 10, "gamma": 0.5, "warmup_steps": 3}},
+    "cosine": {"schedule": {"kind": "cosine", "t_max": 100, "eta_min": 1e-7}},
+    "search": {"cost_lambda": 0.01, "alpha_optimizer": {"lr": 3e-4}, "alpha_schedule": {"kind": "constant"},
+               "search": {"warmup_steps": 5, "search_steps": 20}, "layer_temperature": {"start": 5, "end": 0.5},
+               "key_temperature": 0.7},
+}
+
+
+def trainer_options():
+    d = reset("trainer")
+    for name, o in TRAINER.items():
+        (d / f"{name}.json").write_text(json.dumps(o))
+
+
 if __name__ == "__main__":
     configs()
+    trainer_options()
     images()
     arrays()
     checkpoints(sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "build" / "lib" / "libacla.so"))

@@ -12,7 +12,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config safetensors png jpeg npy)
+[ ${#targets[@]} -gt 0 ] || targets=(config safetensors png jpeg npy trainer)
 findings=0
 summary=()
 for t in "${targets[@]}"; do

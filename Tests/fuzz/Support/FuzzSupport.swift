@@ -100,7 +100,8 @@ public func fatal(_ message: String) -> Never {
 /// A small test file committed under Tests/fuzz/corpus/<target>/ (the canaries' known-good inputs).
 public func corpusFile(_ target: String, _ name: String) -> [UInt8] {
     let here = String(#filePath)
-    let root = here.replacingOccurrences(of: "/Support/FuzzSupport.swift", with: "")
+    let suffix = "/Support/FuzzSupport.swift"
+    let root = here.hasSuffix(suffix) ? String(here.dropLast(suffix.count)) : here
     let path = "\(root)/corpus/\(target)/\(name)"
     guard let f = fopen(path, "rb") else { fatal("canary input \(path) is missing") }
     defer { fclose(f) }
