@@ -46,6 +46,7 @@ test-swift:
 # The shipped library's promises, then C programs built against a staged install (pkg-config).
 test-c: build
 	bash Tests/check_library.sh $(BUILD)/lib/libacla.so
+	bash Tests/check_cpu_dispatch.sh $(BUILD)/lib/libacla.so
 	rm -rf $(BUILD)/stage && $(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/stage
 	bash Tests/capi/run.sh $(CURDIR)/$(BUILD)/stage
 

@@ -12,8 +12,10 @@ let clangResourceInclude: String = {
 }()
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 
+// Baseline x86-64-v2 only: AVX2/FMA and AVX-512 code is in functions with target attributes,
+// chosen at run time (Sources/AclaKernels/cpu_dispatch.c), so the library loads on any x86-64.
 let openMPCompile: [CSetting] = [
-    .unsafeFlags(["-fopenmp", "-idirafter", clangResourceInclude, "-O3", "-march=x86-64-v2", "-mavx2", "-mfma"]),
+    .unsafeFlags(["-fopenmp", "-idirafter", clangResourceInclude, "-O3", "-march=x86-64-v2"]),
 ]
 let openMPLink: [LinkerSetting] = [
     .unsafeFlags(["-L\(llvmRoot)/lib", "-Xlinker", "-rpath", "-Xlinker", "\(llvmRoot)/lib"]),

@@ -38,8 +38,15 @@ final class RestoreTilingTests: XCTestCase {
 
     /// A plain model's output pixel depends only on input pixels within its receptive field; with
     /// an overlap whose half exceeds that radius, tiles must reproduce the untiled output. Any
-    /// misplaced window, core or output offset breaks this.
+    /// misplaced window, core or output offset breaks this. Bit for bit only with im2col
+    /// convolutions: Winograd's rounding depends on a pixel's place in its 4x4 tile, which moves
+    /// with the window's origin, so with the default plans a tile may differ by one level.
     func testTilesBeyondTheReceptiveFieldAreExact() throws {
+        try ConvolutionPlan.withAlgorithm(.im2col) { try tilesMatchUntiled(tolerance: 0) }
+        try ConvolutionPlan.withAlgorithm(nil) { try tilesMatchUntiled(tolerance: 1) }
+    }
+
+    private func tilesMatchUntiled(tolerance: Int) throws {
         // receptive radius: head 1 + 2 convs + body conv 1 + upsampler conv 1 + tail (1/2) < 6 input pixels
         for json in [#"{"backbone": "edsr", "scale": 2, "blocks": 1, "features": 6}"#,
                      #"{"backbone": "edsr", "scale": 3, "blocks": 1, "features": 6}"#,
@@ -54,7 +61,7 @@ final class RestoreTilingTests: XCTestCase {
                 XCTAssertEqual(tiled.width, whole.width)
                 XCTAssertEqual(tiled.height, whole.height)
                 let diff = RestoreTestModels.maxDifference(tiled.pixels, whole.pixels)
-                XCTAssertEqual(diff, 0, "\(json) tile \(tile) overlap \(overlap) \(TestSeed.note)")
+                XCTAssertLessThanOrEqual(diff, tolerance, "\(json) tile \(tile) overlap \(overlap) \(TestSeed.note)")
             }
         }
     }

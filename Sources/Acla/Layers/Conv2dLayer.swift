@@ -1,12 +1,14 @@
 import Glibc
 
-/// A convolution with its weight and bias registered under `name.weight` / `name.bias`.
+/// A convolution with its weight and bias registered under `name.weight` / `name.bias`, run
+/// through its own plan (algorithm per shape, prepared weights, fused epilogue).
 public struct Conv2dLayer {
     public let weight: Variable
     public let bias: Variable?
     public let inChannels: Int
     public let outChannels: Int
     public let kernelSize: Int
+    public let plan: ConvolutionPlan
 
     /// PyTorch's Conv2d default initialisation: weight ~ U(-b, b) with b = 1/sqrt(fan_in)
     /// (kaiming_uniform with a = sqrt(5)), bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
@@ -28,6 +30,7 @@ public struct Conv2dLayer {
         inChannels = cin
         outChannels = cout
         kernelSize = k
+        plan = ConvolutionPlan(inChannels: cin, outChannels: cout, kernelSize: k)
     }
 
     /// A convolution with given initial values (zero-initialised projections, MeanShift).
@@ -38,10 +41,11 @@ public struct Conv2dLayer {
         outChannels = w.shape[0]
         inChannels = w.shape[1]
         kernelSize = w.shape[2]
+        plan = ConvolutionPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize)
     }
 
-    public func callAsFunction(_ x: Variable) throws -> Variable {
-        try conv2d(x, weight: weight, bias: bias)
+    public func callAsFunction(_ x: Variable, epilogue: ConvolutionEpilogue = .none) throws -> Variable {
+        try plan.forward(x, weight: weight, bias: bias, epilogue: epilogue)
     }
 
     /// Multiply-accumulates on an h x w map.

@@ -11,10 +11,9 @@ public struct ResidualBlock: BodyLayer {
         self.resScale = resScale
     }
 
+    /// conv2(relu(conv1(x))) * res_scale + x, with the ReLU and the scaled skip fused into the
+    /// convolutions' epilogues (same bits as the separate ops).
     public func callAsFunction(_ x: Variable) throws -> Variable {
-        var r = try conv2(relu(conv1(x)))
-        // res_scale 1 is the common case: skip the multiplication rather than multiply by one
-        if resScale != 1 { r = try scale(r, by: resScale) }
-        return try add(r, x)
+        try conv2(conv1(x, epilogue: .relu), epilogue: .residual(x, scale: resScale))
     }
 }

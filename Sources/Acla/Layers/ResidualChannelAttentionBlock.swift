@@ -12,6 +12,7 @@ public struct ResidualChannelAttentionBlock {
     }
 
     public func callAsFunction(_ x: Variable) throws -> Variable {
-        try add(attention(conv2(relu(conv1(x)))), x)
+        // the ReLU runs in conv1's epilogue; the skip cannot, channel attention comes between
+        try add(attention(conv2(conv1(x, epilogue: .relu))), x)
     }
 }

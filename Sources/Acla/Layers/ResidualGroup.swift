@@ -11,6 +11,6 @@ public struct ResidualGroup: BodyLayer {
     public func callAsFunction(_ x: Variable) throws -> Variable {
         var r = x
         for block in blocks { r = try block(r) }
-        return try add(conv(r), x)
+        return try conv(r, epilogue: .residual(x, scale: 1))
     }
 }

@@ -1,74 +1,107 @@
 import AclaKernels
 
-/// 2-D convolution, stride 1, zero padding k/2 (odd square kernels), with optional bias.
-/// weight [out, in, k, k]; the kernel behind it lives in AclaKernels/conv2d.c.
-public func conv2d(_ x: Variable, weight: Variable, bias: Variable?) throws -> Variable {
-    try conv2d(x, weight: weight, bias: bias, bandFloats: 0)
+/// 2-D convolution, stride 1, zero padding k/2 (odd square kernels), with optional bias and a
+/// fused epilogue (ReLU or a scaled residual add, bit-identical to the separate ops).
+/// weight [out, in, k, k]; the kernels live in AclaKernels/conv2d_*.c.
+public func conv2d(_ x: Variable, weight: Variable, bias: Variable?,
+                   epilogue: ConvolutionEpilogue = .none) throws -> Variable {
+    try conv2d(x, weight: weight, bias: bias, epilogue: epilogue, algorithm: .im2col, bandFloats: 0)
 }
 
-/// `bandFloats` bounds the kernel's im2col buffer (0: the kernel's default); tests make it small
-/// so that the row banding runs on tiny maps.
-func conv2d(_ x: Variable, weight: Variable, bias: Variable?, bandFloats: Int) throws -> Variable {
-    try requireNCHW(x, "conv2d input")
-    let ws = weight.shape
-    guard ws.count == 4, ws[2] == ws[3], ws[2] % 2 == 1 else {
-        throw AclaError.shape("conv2d weight must be [out, in, k, k] with odd k, got \(ws)")
+/// One direct algorithm (reference or im2col), without a plan. `bandFloats` bounds the im2col
+/// kernel's column band (0: the kernel's default); tests make it small so that the row banding
+/// runs on tiny maps.
+func conv2d(_ x: Variable, weight: Variable, bias: Variable?, epilogue: ConvolutionEpilogue = .none,
+            algorithm: ConvolutionAlgorithm = .im2col, bandFloats: Int) throws -> Variable {
+    guard algorithm == .reference || algorithm == .im2col else {
+        throw AclaError.invalidArgument("conv2d without a plan runs reference or im2col, not \(algorithm)")
     }
-    guard ws[1] == x.shape[1] else {
-        throw AclaError.shape("conv2d weight expects \(ws[1]) input channels, input has \(x.shape[1]) (shape \(x.shape))")
-    }
-    if let bias, bias.shape != [ws[0]] {
-        throw AclaError.shape("conv2d bias must have shape [\(ws[0])], got \(bias.shape)")
-    }
-    // Empty maps or channel counts would reach OpenBLAS with zero leading dimensions.
-    guard !x.shape.contains(0), ws[0] > 0 else {
-        throw AclaError.shape("conv2d needs a non-empty input and weight, got input \(x.shape) and weight \(ws)")
-    }
-    let (n, cin, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let (cout, k) = (ws[0], ws[2])
-    // OpenBLAS takes the map size and the im2col depth (cin*k*k) as C int.
-    _ = try kernelInt32(checkedProduct(h, w, "conv2d map size"), "conv2d map size")
-    _ = try kernelInt32(checkedProduct(cin, checkedProduct(k, k, "conv2d kernel area"), "conv2d im2col depth"),
-                        "conv2d im2col depth")
-    let (n32, cin32, h32, w32) = try (kernelInt32(n, "conv2d batch"), kernelInt32(cin, "conv2d input channels"),
-                                      kernelInt32(h, "conv2d height"), kernelInt32(w, "conv2d width"))
-    let (cout32, k32) = try (kernelInt32(cout, "conv2d output channels"), kernelInt32(k, "conv2d kernel size"))
-    let band = bandFloats
-    var y = try Tensor(checkedZeros: [n, cout, h, w], what: "conv2d output")
+    let g = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape)
+    let y = try convolutionForward(x.value, weight: weight.value, bias: bias?.value, geometry: g,
+                                   epilogue: epilogue, algorithm: algorithm, bandFloats: bandFloats)
+    return convolutionResult(y, x: x, weight: weight, bias: bias, geometry: g, epilogue: epilogue,
+                             backwardAlgorithm: algorithm == .reference ? .reference : .im2col,
+                             bandFloats: bandFloats)
+}
+
+/// The forward kernel for the direct algorithms (reference, im2col) into a new tensor, the
+/// im2col column bands from the current workspace.
+func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
+                        epilogue: ConvolutionEpilogue, algorithm: ConvolutionAlgorithm,
+                        bandFloats: Int) throws -> Tensor {
+    try epilogue.check(outputShape: g.outputShape)
+    // every algorithm writes every output element (bias first), so no zero fill
+    var y = try Tensor(uninitialized: g.outputShape, what: "conv2d output")
     let threads = Threads.count
-    let status = y.data.withUnsafeMutableBufferPointer { yp in
-        x.value.data.withUnsafeBufferPointer { xp in
-            weight.value.data.withUnsafeBufferPointer { wp in
-                withOptionalBuffer(bias?.value.data) { bp in
-                    ak_conv2d_forward_banded(xp.baseAddress, n32, cin32, h32, w32, wp.baseAddress,
-                                             bp, cout32, k32, yp.baseAddress, band, threads)
-                }
-            }
-        }
-    }
-    guard status == 0 else { throw AclaError.outOfMemory("conv2d could not allocate its column buffer") }
-    var parents = [x, weight]
-    if let bias { parents.append(bias) }
-    return Variable.result(y, parents: parents) { dy in
-        var dx = x.requiresGrad ? try Tensor(checkedZeros: x.shape) : nil
-        var dw = weight.requiresGrad ? try Tensor(checkedZeros: weight.shape) : nil
-        var db = (bias?.requiresGrad ?? false) ? try Tensor(checkedZeros: [cout]) : nil
-        let rc = withOptionalMutableBuffer(&dx) { dxp in
-            withOptionalMutableBuffer(&dw) { dwp in
-                withOptionalMutableBuffer(&db) { dbp in
-                    x.value.data.withUnsafeBufferPointer { xp in
-                        weight.value.data.withUnsafeBufferPointer { wp in
-                            dy.data.withUnsafeBufferPointer { dyp in
-                                ak_conv2d_backward_banded(xp.baseAddress, n32, cin32, h32, w32,
-                                                          wp.baseAddress, cout32, k32, dyp.baseAddress,
-                                                          dxp, dwp, dbp, band, threads)
+    let scratch = algorithm == .im2col
+        ? ak_conv2d_im2col_forward_scratch_floats(g.n, g.cin, g.h, g.w, g.k, bandFloats, threads) : 0
+    let status: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in
+        y.data.withUnsafeMutableBufferPointer { yp in
+            x.data.withUnsafeBufferPointer { xp in
+                weight.data.withUnsafeBufferPointer { wp in
+                    withOptionalBuffer(bias?.data) { bp in
+                        epilogue.withKernelEpilogue { ep in
+                            if algorithm == .reference {
+                                ak_conv2d_reference_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
+                                                            g.cout, g.k, ep, yp.baseAddress, threads)
+                                return 0
                             }
+                            return ak_conv2d_im2col_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
+                                                            g.cout, g.k, ep, yp.baseAddress, sp, bandFloats, threads)
                         }
                     }
                 }
             }
         }
+    }
+    guard status == 0 else { throw AclaError.outOfMemory("conv2d could not allocate its column buffer") }
+    return y
+}
+
+/// The op's result on the tape: the epilogue's backward, then the convolution's (dx, dweight,
+/// dbias) with `backwardAlgorithm` (reference or im2col); `dataGradient`, when given, computes
+/// dx from dy instead (a plan's Winograd path).
+func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry,
+                       epilogue: ConvolutionEpilogue, backwardAlgorithm: ConvolutionAlgorithm,
+                       bandFloats: Int, dataGradient: ((Tensor) throws -> Tensor)? = nil) -> Variable {
+    var parents = [x, weight]
+    if let bias { parents.append(bias) }
+    if let r = epilogue.residual { parents.append(r) }
+    let threads = Threads.count
+    return Variable.result(y, parents: parents) { dyFused in
+        let (dy, dres) = try epilogue.backward(dyFused, output: y)
+        let dxSeparately = x.requiresGrad ? try dataGradient.map { try $0(dy) } : nil
+        var dx = x.requiresGrad && dxSeparately == nil ? try Tensor(checkedZeros: x.shape) : nil
+        var dw = weight.requiresGrad ? try Tensor(checkedZeros: weight.shape) : nil
+        var db = (bias?.requiresGrad ?? false) ? try Tensor(checkedZeros: [Int(g.cout)]) : nil
+        let scratch = backwardAlgorithm == .im2col && (dx != nil || dw != nil)
+            ? ak_conv2d_im2col_backward_scratch_floats(g.cin, g.h, g.w, g.k, bandFloats) : 0
+        let rc: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in withOptionalMutableBuffer(&dx) { dxp in
+            withOptionalMutableBuffer(&dw) { dwp in
+                withOptionalMutableBuffer(&db) { dbp in
+                    x.value.data.withUnsafeBufferPointer { xp in
+                        weight.value.data.withUnsafeBufferPointer { wp in
+                            dy.data.withUnsafeBufferPointer { dyp -> Int32 in
+                                switch backwardAlgorithm {
+                                case .reference:
+                                    ak_conv2d_reference_backward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress,
+                                                                 g.cout, g.k, dyp.baseAddress, dxp, dwp, dbp, threads)
+                                    return 0
+                                default:
+                                    return ak_conv2d_im2col_backward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress,
+                                                                     g.cout, g.k, dyp.baseAddress, dxp, dwp, dbp, sp,
+                                                                     bandFloats, threads)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        } }
         guard rc == 0 else { throw AclaError.outOfMemory("conv2d backward could not allocate its column buffers") }
-        return bias == nil ? [dx, dw] : [dx, dw, db]
+        var grads: [Tensor?] = [dxSeparately ?? dx, dw]
+        if bias != nil { grads.append(db) }
+        if epilogue.residual != nil { grads.append(dres) }
+        return grads
     }
 }

@@ -18,6 +18,20 @@ int ak_thread_trial(int n, int *started);
 // Memory buffers in OpenBLAS's fixed table (2 x its MAX_THREADS): GEMM calls that may run at once.
 int ak_blas_buffer_slots(void);
 
+// ---- CPU dispatch (cpu_dispatch.c): code for AVX2/FMA and AVX-512 runs only when allowed ----
+enum { AK_CPU_PORTABLE = 0, AK_CPU_AVX2 = 1, AK_CPU_AVX512 = 2 };
+// What this CPU (and OS) supports.
+int ak_cpu_detected_level(void);
+// The level in use: detected once, lowered by ACLA_CPU=portable|avx2|avx512 (never raised).
+int ak_cpu_level(void);
+// Forces a level for all threads (tests, benchmarks); returns it, or -1 (nothing changed) when
+// the CPU lacks it or it is not a level.
+int ak_cpu_set_level(int level);
+// Forgets the level, so the next ak_cpu_level() detects it and reads ACLA_CPU again (tests).
+void ak_cpu_reset_level(void);
+// "portable", "avx2", "avx512" ("unknown" for anything else).
+const char *ak_cpu_level_name(int level);
+
 // ---- GEMM (gemm.c): row-major C = alpha op(A) op(B) + beta C, op = transpose when trans != 0 ----
 // Splits the longer side of C across nthreads OpenMP threads, each calling single-threaded
 // OpenBLAS on its slice; small products run in the calling thread.
@@ -37,24 +51,56 @@ void ak_set_grad_enabled(int enabled);
 void *ak_current_workspace(void);
 void ak_set_current_workspace(void *workspace);
 
-// ---- convolution (conv2d.c): stride 1, zero padding k/2, odd k, NCHW ----
-// Scratch-free API: the kernel allocates its own bounded im2col bands; returns 0 or -1 on
-// allocation failure.
-int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
-                      const float *weight, const float *bias, int cout, int k,
-                      float *y, int nthreads);
-// Accumulates into dx (may be NULL), dweight (may be NULL) and dbias (may be NULL).
-int ak_conv2d_backward(const float *x, int n, int cin, int h, int w,
-                       const float *weight, int cout, int k, const float *dy,
-                       float *dx, float *dweight, float *dbias, int nthreads);
-// The same with the column-band budget in floats (<= 0: the default, 1 MiB per thread forward,
-// about 8 MB backward): tests shrink it so several bands, and a short last band, run on small maps.
-int ak_conv2d_forward_banded(const float *x, int n, int cin, int h, int w,
+// ---- convolution: stride 1, zero padding k/2, odd k, NCHW, weight [cout, cin, k, k] ----
+// The epilogue every algorithm applies in the same sweep as the convolution (conv2d_epilogue.c):
+// y = conv(x) + bias; if relu, y = y > 0 ? y : 0; if residual, y = residual + residual_scale * y,
+// rounded exactly as the separate relu, scale and add ops (no FMA contraction).
+typedef struct ak_conv_epilogue {
+    int relu;
+    const float *residual;      // NULL, or [n, cout, h, w] like y
+    float residual_scale;
+} ak_conv_epilogue;
+// The epilogue on count floats of one output plane (residual: the matching floats, or NULL).
+void ak_conv_epilogue_apply(const ak_conv_epilogue *ep, float *y, const float *residual, long count);
+
+// Naive direct convolution in double sums (conv2d_reference.c): the tests' oracle. ep may be NULL.
+void ak_conv2d_reference_forward(const float *x, int n, int cin, int h, int w,
+                                 const float *weight, const float *bias, int cout, int k,
+                                 const ak_conv_epilogue *ep, float *y, int nthreads);
+// Accumulates into dx, dweight and dbias (each may be NULL).
+void ak_conv2d_reference_backward(const float *x, int n, int cin, int h, int w,
+                                  const float *weight, int cout, int k, const float *dy,
+                                  float *dx, float *dweight, float *dbias, int nthreads);
+
+// im2col in row bands + OpenBLAS (conv2d_im2col.c). band_floats bounds the column band (<= 0:
+// the default, 2^18 floats per thread forward, 2^21 backward; tests shrink it so several bands,
+// and a short last band, run on small maps). scratch: NULL (allocated per call) or at least
+// *_scratch_floats(...) floats computed with the same arguments. Return 0, or -1 when an
+// allocation failed. y is overwritten; ep may be NULL.
+long ak_conv2d_im2col_forward_scratch_floats(int n, int cin, int h, int w, int k, long band_floats,
+                                             int nthreads);
+int ak_conv2d_im2col_forward(const float *x, int n, int cin, int h, int w,
                              const float *weight, const float *bias, int cout, int k,
-                             float *y, long band_floats, int nthreads);
-int ak_conv2d_backward_banded(const float *x, int n, int cin, int h, int w,
+                             const ak_conv_epilogue *ep, float *y, float *scratch,
+                             long band_floats, int nthreads);
+// Accumulates into dx, dweight and dbias (each may be NULL).
+long ak_conv2d_im2col_backward_scratch_floats(int cin, int h, int w, int k, long band_floats);
+int ak_conv2d_im2col_backward(const float *x, int n, int cin, int h, int w,
                               const float *weight, int cout, int k, const float *dy,
-                              float *dx, float *dweight, float *dbias, long band_floats, int nthreads);
+                              float *dx, float *dweight, float *dbias, float *scratch,
+                              long band_floats, int nthreads);
+
+// Winograd F(m x m, 3x3), m = 4 or 6, 3x3 kernels only (conv2d_winograd.c, winograd*.c).
+// The weights are transformed once into u (ak_winograd_weight_floats floats, packed for the
+// tile GEMM); the forward reads u instead of the weights. block_tiles: tiles per block (<= 0:
+// sized for the L2 cache). scratch: NULL (allocated per call) or ak_winograd_scratch_floats(...)
+// floats for the same arguments. Return 0, or -1 (bad tile size, allocation failure).
+long ak_winograd_weight_floats(int cout, int cin, int m);
+int ak_winograd_transform_weights(const float *weight, int cout, int cin, int m, float *u, int nthreads);
+long ak_winograd_scratch_floats(int n, int cin, int cout, int h, int w, int m, long block_tiles, int nthreads);
+int ak_winograd_forward(const float *x, int n, int cin, int h, int w, const float *u, const float *bias,
+                        int cout, int m, const ak_conv_epilogue *ep, float *y, float *scratch,
+                        long block_tiles, int nthreads);
 
 // ---- bilinear sampling (bilinear.c), ATTENTION.md section 1 ----
 // values [n, c, h, w]; offsets [n, 2*kk, h, w] holding (dy, dx) per key relative to each pixel;

@@ -1,12 +1,13 @@
 // 2-D convolution, stride 1, zero padding k/2, as im2col in row bands + single-threaded OpenBLAS
 // sgemm, parallelised by our own OpenMP threads only (threads.c: one pool).
 // Forward: each thread owns a contiguous range of output rows (over the whole batch) and runs
-// bias fill, im2col and GEMM band by band in its own column buffer, so a band is multiplied
-// while it is hot in that core's cache and no thread waits for another between steps.
+// bias fill, im2col, GEMM and the epilogue band by band in its own column buffer, so a band is
+// multiplied and finished while it is hot in that core's cache and no thread waits for another.
 // Backward: each thread owns a range of input channels, i.e. its own rows of the column matrix,
 // its own columns of dweight and its own planes of dx, so there is no reduction across threads
 // and nothing depends on the thread count.
-// A faster kernel (Winograd, blocked layouts) can replace this file behind the same functions.
+// Scratch (the column bands) comes from the caller when given (a plan owns its workspace; size
+// from the *_scratch_floats functions with the same arguments), else it is allocated per call.
 #include "acla_kernels.h"
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +80,11 @@ static void col2im_band(const float *col, int c0, int c1, int h, int w, int k, i
     }
 }
 
-// Output rows [y0, y1) of one image, in the calling thread: bias, then the GEMM band by band.
+// Output rows [y0, y1) of one image, in the calling thread: bias, the GEMM and the epilogue, band
+// by band. resb is the image's residual (NULL when the epilogue has none).
 static void forward_rows(const float *xb, int cin, int h, int w, const float *weight, const float *bias,
-                         int cout, int k, float *yb, int y0, int y1, int rows, float *col) {
+                         int cout, int k, const ak_conv_epilogue *ep, const float *resb,
+                         float *yb, int y0, int y1, int rows, float *col) {
     const long hw = (long)h * w;
     const int kdim = cin * k * k;
     for (int ya = y0; ya < y1; ya += rows) {
@@ -99,66 +102,92 @@ static void forward_rows(const float *xb, int cin, int h, int w, const float *we
             ak_sgemm_serial(0, 0, cout, r * w, kdim, 1.f, weight, kdim, col, r * w,
                             1.f, yb + (long)ya * w, (int)hw);
         }
+        if (ep && (ep->relu || resb))
+            for (int co = 0; co < cout; co++) {
+                const long off = co * hw + (long)ya * w;
+                ak_conv_epilogue_apply(ep, yb + off, resb ? resb + off : NULL, (long)r * w);
+            }
     }
 }
 
-int ak_conv2d_forward(const float *x, int n, int cin, int h, int w,
-                      const float *weight, const float *bias, int cout, int k,
-                      float *y, int nthreads) {
-    return ak_conv2d_forward_banded(x, n, cin, h, w, weight, bias, cout, k, y, 0, nthreads);
+// The forward split: parts threads, each with bands of rows output rows.
+static void forward_geometry(int n, int cin, int h, int w, int k, long band_floats, int nthreads,
+                             int *parts, int *rows, long *col_floats) {
+    const long total = (long)n * h;   // output rows over the whole batch
+    *parts = nthreads < 1 ? 1 : (total < nthreads ? (int)total : nthreads);
+    const long per_part = (total + *parts - 1) / *parts;
+    *rows = band_rows(cin, k, w, band_floats > 0 ? band_floats : FORWARD_BAND_FLOATS,
+                      (int)(per_part < h ? per_part : h));
+    *col_floats = k > 1 ? (long)cin * k * k * *rows * w : 0;
 }
 
-int ak_conv2d_forward_banded(const float *x, int n, int cin, int h, int w,
+long ak_conv2d_im2col_forward_scratch_floats(int n, int cin, int h, int w, int k, long band_floats,
+                                             int nthreads) {
+    if (n <= 0 || h <= 0 || w <= 0) return 0;
+    int parts, rows;
+    long col_floats;
+    forward_geometry(n, cin, h, w, k, band_floats, nthreads, &parts, &rows, &col_floats);
+    return col_floats * parts;
+}
+
+int ak_conv2d_im2col_forward(const float *x, int n, int cin, int h, int w,
                              const float *weight, const float *bias, int cout, int k,
-                             float *y, long band_floats, int nthreads) {
+                             const ak_conv_epilogue *ep, float *y, float *scratch,
+                             long band_floats, int nthreads) {
     ak_blas_single_thread();
     if (n <= 0 || h <= 0 || w <= 0 || cout <= 0) return 0;
-    const long hw = (long)h * w, total = (long)n * h;   // output rows over the whole batch
-    const int parts = nthreads < 1 ? 1 : (total < nthreads ? (int)total : nthreads);
-    const int rows = band_rows(cin, k, w, band_floats > 0 ? band_floats : FORWARD_BAND_FLOATS,
-                               (int)((total + parts - 1) / parts < h ? (total + parts - 1) / parts : h));
-    const long col_floats = k > 1 ? (long)cin * k * k * rows * w : 0;
-    float *col = NULL;
-    if (col_floats > 0) {
-        col = malloc(sizeof(float) * (size_t)col_floats * parts);
+    const long hw = (long)h * w, total = (long)n * h;
+    int parts, rows;
+    long col_floats;
+    forward_geometry(n, cin, h, w, k, band_floats, nthreads, &parts, &rows, &col_floats);
+    float *col = scratch, *owned = NULL;
+    if (col_floats > 0 && !col) {
+        col = owned = malloc(sizeof(float) * (size_t)col_floats * parts);
         if (!col) return -1;
     }
+    const float *res = ep ? ep->residual : NULL;
 #pragma omp parallel for schedule(static) num_threads(nthreads)
     for (int t = 0; t < parts; t++) {
         // rows [lo, hi) of the batch's n*h output rows, cut at image boundaries
         long lo = total * t / parts, hi = total * (t + 1) / parts;
-        float *mycol = col ? col + col_floats * t : NULL;
+        float *mycol = col_floats > 0 ? col + col_floats * t : NULL;
         while (lo < hi) {
             int b = (int)(lo / h), y0 = (int)(lo % h);
             int y1 = hi - (long)b * h < h ? (int)(hi - (long)b * h) : h;
-            forward_rows(x + (long)b * cin * hw, cin, h, w, weight, bias, cout, k,
+            forward_rows(x + (long)b * cin * hw, cin, h, w, weight, bias, cout, k, ep,
+                         res ? res + (long)b * cout * hw : NULL,
                          y + (long)b * cout * hw, y0, y1, rows, mycol);
             lo = (long)b * h + y1;
         }
     }
-    free(col);
+    free(owned);
     return 0;
 }
 
-int ak_conv2d_backward(const float *x, int n, int cin, int h, int w,
-                       const float *weight, int cout, int k, const float *dy,
-                       float *dx, float *dweight, float *dbias, int nthreads) {
-    return ak_conv2d_backward_banded(x, n, cin, h, w, weight, cout, k, dy, dx, dweight, dbias, 0, nthreads);
+long ak_conv2d_im2col_backward_scratch_floats(int cin, int h, int w, int k, long band_floats) {
+    if (k <= 1 || h <= 0 || w <= 0 || cin <= 0) return 0;
+    const int rows = band_rows(cin, k, w, band_floats > 0 ? band_floats : BAND_FLOATS, h);
+    return 2L * cin * k * k * rows * w;
 }
 
-int ak_conv2d_backward_banded(const float *x, int n, int cin, int h, int w,
+int ak_conv2d_im2col_backward(const float *x, int n, int cin, int h, int w,
                               const float *weight, int cout, int k, const float *dy,
-                              float *dx, float *dweight, float *dbias, long band_floats, int nthreads) {
+                              float *dx, float *dweight, float *dbias, float *scratch,
+                              long band_floats, int nthreads) {
     ak_blas_single_thread();
     if (n <= 0 || h <= 0 || w <= 0 || cout <= 0 || cin <= 0) return 0;
     const long hw = (long)h * w;
     const int kk = k * k, kdim = cin * kk;
     const int rows = band_rows(cin, k, w, band_floats > 0 ? band_floats : BAND_FLOATS, h);
-    float *col = NULL, *dcol = NULL;
+    float *col = NULL, *dcol = NULL, *owned = NULL;
     if (k > 1) {
-        col = malloc(sizeof(float) * (size_t)kdim * rows * w);
-        dcol = malloc(sizeof(float) * (size_t)kdim * rows * w);
-        if (!col || !dcol) { free(col); free(dcol); return -1; }
+        const long band = (long)kdim * rows * w;
+        col = scratch;
+        if (!col) {
+            col = owned = malloc(sizeof(float) * (size_t)band * 2);
+            if (!col) return -1;
+        }
+        dcol = col + band;
     }
     for (int b = 0; b < n; b++) {
         const float *xb = x + (long)b * cin * hw;
@@ -205,7 +234,6 @@ int ak_conv2d_backward_banded(const float *x, int n, int cin, int h, int w,
             }
         }
     }
-    free(col);
-    free(dcol);
+    free(owned);
     return 0;
 }
