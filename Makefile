@@ -3,14 +3,15 @@ PREFIX ?= /usr/local
 BUILD := build
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config binutils libcairo2-dev
+APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config binutils libcairo2-dev valgrind
 SONAME_VERSION := 0.1.0
 
 # `make install` puts the Python package here (PYTHON_SITEDIR=... overrides): add it to
 # PYTHONPATH unless it is on sys.path already (or use `pip install examples/python`).
 PYTHON_SITEDIR ?= $(shell $(PYTHON) -c "import sysconfig; print(sysconfig.get_path('purelib', 'posix_prefix', vars={'base': '$(PREFIX)', 'platbase': '$(PREFIX)'}))" 2>/dev/null)
 
-.PHONY: all setup build test test-swift test-c test-python install install-files install-python clean
+.PHONY: all setup build test test-swift test-c test-python install install-files install-python clean \
+  fuzz fuzz-build fuzz-persistent memcheck
 
 all: build
 
@@ -52,6 +53,32 @@ test-c: build
 test-python: build
 	ACLA_LIBRARY=$(CURDIR)/$(BUILD)/lib/libacla.so PYTHONPATH=$(CURDIR)/examples/python \
 	  $(PYTHON) -m pytest -q Tests/python
+
+# libFuzzer targets (Tests/fuzz/README.md): builds them with ASan, then runs each for FUZZ_SECONDS;
+# exits non-zero on any finding (its input is kept in .build/fuzz-artifacts/). swiftc keeps only
+# the last -sanitize flag, so the fuzzer and ASan are passed again together for the Swift code.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= config safetensors png jpeg npy trainer
+fuzz-build:
+	@for t in $(FUZZ_TARGETS); do \
+	  ACLA_FUZZ=1 $(SWIFT) build -c release --build-path .build/fuzz --sanitize=fuzzer --sanitize=address \
+	    -Xswiftc -sanitize=fuzzer,address --product fuzz-$$t || exit 1; done
+
+fuzz: fuzz-build
+	bash Tests/fuzz/run.sh .build/fuzz/release $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The persistent-process fuzz (Tests/fuzz/persistent.c) through the installed release library.
+fuzz-persistent: build
+	rm -rf $(BUILD)/stage && $(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/stage
+	cc -O2 -std=c11 -Wall -Wextra -Werror -o $(BUILD)/persistent-fuzz Tests/fuzz/persistent.c \
+	  $$(PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/stage/lib/pkgconfig pkg-config --cflags --libs acla)
+	$(BUILD)/persistent-fuzz $(FUZZ_SECONDS)
+
+# The C test programs under valgrind memcheck (Tests/memcheck/run.sh, suppressions explained in
+# Tests/memcheck/acla.supp).
+memcheck: build
+	rm -rf $(BUILD)/stage && $(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/stage
+	bash Tests/memcheck/run.sh $(CURDIR)/$(BUILD)/stage
 
 install: build install-files
 

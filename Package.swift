@@ -80,3 +80,14 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets (Tests/fuzz, `make fuzz`), declared only when ACLA_FUZZ is set: they have no
+// main (libFuzzer's is linked by -sanitize=fuzzer), so a plain `swift build` must not see them.
+if ProcessInfo.processInfo.environment["ACLA_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["Acla"], path: "Tests/fuzz/Support"))
+    for name in ["config", "safetensors", "png", "jpeg", "npy", "trainer"] {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(name)", dependencies: ["FuzzSupport"], path: "Tests/fuzz/targets/\(name)",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

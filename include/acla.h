@@ -6,7 +6,9 @@
  *  - Every fallible function returns acla_status; ACLA_OK is 0. On failure, out-parameters are
  *    left untouched (except where a function documents otherwise) and
  *    acla_last_error_message() describes what was wrong on the calling thread.
- *  - Handles are opaque. *_destroy accepts NULL and returns void.
+ *  - Handles are opaque values (not addresses), checked on entry: NULL, a destroyed handle or a
+ *    value that was never a handle of that kind is ACLA_ERR_INVALID_ARGUMENT, never a crash.
+ *    *_destroy accepts (and ignores) all of those and returns void.
  *  - Buffers passed in are borrowed for the duration of the call only.
  *  - Thread safety: functions without a handle are safe from any thread. Distinct handles may
  *    be used from distinct threads at once; one handle must not be used concurrently unless the
@@ -59,10 +61,19 @@ const char *acla_status_string(acla_status status);
 /* A sentence about the last failure on the calling thread; "" after a success.
  * Valid until the next acla_* call on this thread. */
 const char *acla_last_error_message(void);
-/* Threads used by every kernel, OpenMP and OpenBLAS together (n >= 1; default: the number of
- * cores). Process-wide: call it before starting concurrent work. */
+/* Threads used by every kernel, OpenMP and OpenBLAS together (default: the number of cores, at
+ * most the cap). 1 <= n <= acla_get_max_threads(), else ACLA_ERR_INVALID_ARGUMENT. Before n is
+ * accepted, n threads are actually started (with OpenMP's stack size) and ended: a count the
+ * process cannot run (an address-space or thread limit) is ACLA_ERR_OUT_OF_MEMORY naming how many
+ * started, and the count stays unchanged (OpenMP would abort the process instead). Process-wide
+ * and safe to call from any thread (a forward already running uses the new count from its next
+ * kernel on). */
 acla_status acla_set_num_threads(int32_t n);
 int32_t     acla_get_num_threads(void);
+/* The cap of acla_set_num_threads: min(256, the GEMM calls OpenBLAS can run at once, which is
+ * 2 x its build's MAX_THREADS: 128 with Debian's OpenBLAS). Every kernel thread may be inside a
+ * GEMM, so concurrent calls from several threads should keep callers x threads within it too. */
+int32_t     acla_get_max_threads(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Models: EDSR / RCAN backbones with optional cross-layer attention (docs/MODELS.md)          */
@@ -75,11 +86,18 @@ int32_t     acla_get_num_threads(void);
  * ACLA_ERR_OUT_OF_MEMORY. Parameters are named as in EDSR-PyTorch / RCAN ("head.0.weight",
  * "body.3.body.0.bias", ...), so converted official checkpoints load by name.
  *
- * Thread safety: distinct models may be used from distinct threads at once. On one model,
- * the read-only functions (acla_model_save, _config, _parameter_count, _macs, _output_size,
- * _get_parameter, _parameter_names, _parameter_shape) may run concurrently with each other;
- * acla_model_forward (which keeps per-pass attention state in the model), acla_model_set_parameter
- * and acla_model_destroy must not run concurrently with any other call on the same model.
+ * Thread safety (tested by Tests/capi/test_stress.c): distinct models may be used from distinct
+ * threads at once. On one model:
+ *  - acla_model_forward may run from several threads at once (each call has its own pass state
+ *    and scratch memory), and concurrently with the read-only functions (acla_model_save,
+ *    _config, _parameter_count, _macs, _output_size, _get_parameter, _parameter_names,
+ *    _parameter_shape, _derive) and the attention functions below;
+ *  - acla_model_set_parameter must not run concurrently with any other call on the same model
+ *    (a forward would read half-written weights);
+ *  - acla_model_destroy may be called while other calls on the model run: they finish normally
+ *    and every later call with the handle is ACLA_ERR_INVALID_ARGUMENT.
+ * Handles are checked on entry: NULL, a destroyed handle or a value that was never a model
+ * handle is ACLA_ERR_INVALID_ARGUMENT, never a crash (acla_model_destroy ignores them).
  */
 typedef struct acla_model acla_model;
 
@@ -114,7 +132,9 @@ acla_status acla_model_load_ex(const char *path, const char *config_json_or_null
  * partial checkpoint. */
 acla_status acla_model_save(const acla_model *model, const char *path);
 
-/* Frees a model; NULL is accepted. */
+/* Frees a model; NULL, an already destroyed handle and a value that was never a handle are
+ * ignored. Calls running on the model from other threads finish first (the memory goes when the
+ * last one returns). */
 void        acla_model_destroy(acla_model *model);
 
 /* The canonical JSON config. *needed receives its size including the terminating NUL; when cap
@@ -152,7 +172,10 @@ acla_status acla_model_set_allow_nonfinite(acla_model *model, int32_t allow);
  * its element count (ACLA_ERR_SHAPE otherwise); an unknown name is ACLA_ERR_INVALID_ARGUMENT. */
 acla_status acla_model_get_parameter(const acla_model *model, const char *name,
                                      float *dst, size_t len);
-/* Replaces a parameter's values; len must equal its element count; values must be finite. */
+/* Replaces a parameter's values; len must equal its element count; values must be finite
+ * (ACLA_ERR_INVALID_ARGUMENT naming the index). The one rule for parameters: they are finite, so
+ * acla_model_load refuses a checkpoint holding NaN or infinity (ACLA_ERR_FORMAT naming the tensor
+ * and index) and acla_model_save refuses a model holding one (ACLA_ERR_STATE). */
 acla_status acla_model_set_parameter(acla_model *model, const char *name,
                                      const float *src, size_t len);
 
@@ -176,9 +199,9 @@ acla_status acla_model_parameter_shape(const acla_model *model, const char *name
  * probe coordinates are input pixels. Statistics of a batch cover all its images; the probe
  * records the first image.
  *
- * Thread safety: these functions read what acla_model_forward writes (and acla_model_set_probe
- * and _set_attention_memory_limit change what it does): do not call them concurrently with
- * acla_model_forward or with each other's setters on the same model.
+ * Thread safety: these functions may run concurrently with acla_model_forward and each other.
+ * The statistics and probe are those of the last forward to finish; acla_model_set_probe and
+ * _set_attention_memory_limit apply to the forwards that start after them.
  */
 
 /* Number of attention modules: 0 for attention kind "none". */

@@ -41,6 +41,6 @@ public func acla_model_derive(_ model: OpaquePointer?, _ positions: UnsafePointe
             }
             kept = list
         }
-        out.pointee = ModelBox(try network.derivedNetwork(positions: kept)).retainedHandle()
+        out.pointee = try ModelBox(try network.derivedNetwork(positions: kept)).retainedHandle()
     }
 }

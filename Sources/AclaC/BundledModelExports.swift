@@ -7,7 +7,7 @@ public func acla_model_load_default(_ name: UnsafePointer<CChar>?, _ out: Unsafe
     boundary {
         let out = try requireNonNull(out, "out")
         let network = try BundledModels.load(try string(name, "name"))
-        out.pointee = ModelBox(network).retainedHandle()
+        out.pointee = try ModelBox(network).retainedHandle()
     }
 }
 

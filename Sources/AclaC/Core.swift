@@ -21,3 +21,6 @@ public func acla_set_num_threads(_ n: Int32) -> Int32 {
 
 @_cdecl("acla_get_num_threads")
 public func acla_get_num_threads() -> Int32 { Threads.count }
+
+@_cdecl("acla_get_max_threads")
+public func acla_get_max_threads() -> Int32 { Threads.maximum }

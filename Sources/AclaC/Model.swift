@@ -10,7 +10,7 @@ public func acla_model_create(_ configJSON: UnsafePointer<CChar>?, _ out: Unsafe
     boundary {
         let out = try requireNonNull(out, "out")
         let config = try parseConfig(string(configJSON, "config_json"), what: "config_json")
-        out.pointee = ModelBox(try Network(config: config)).retainedHandle()
+        out.pointee = try ModelBox(try Network(config: config)).retainedHandle()
     }
 }
 
@@ -45,7 +45,7 @@ public func acla_model_load_ex(_ path: UnsafePointer<CChar>?, _ configJSON: Unsa
         }
         let config = try configJSON.map { try parseConfig(string($0, "config_json"), what: "config_json") }
         let network = try Network.load(path: path, config: config, options: CheckpointLoadOptions(rawValue: flags))
-        out.pointee = ModelBox(network).retainedHandle()
+        out.pointee = try ModelBox(network).retainedHandle()
     }
 }
 
@@ -56,8 +56,8 @@ public func acla_model_save(_ model: OpaquePointer?, _ path: UnsafePointer<CChar
 
 @_cdecl("acla_model_destroy")
 public func acla_model_destroy(_ model: OpaquePointer?) {
-    guard let model else { return }
-    Unmanaged<ModelBox>.fromOpaque(UnsafeRawPointer(model)).release()
+    // NULL, an already destroyed and a garbage handle are ignored (the function has no status)
+    models.remove(model)
 }
 
 @_cdecl("acla_model_config")

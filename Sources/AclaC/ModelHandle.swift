@@ -48,16 +48,19 @@ final class ModelBox {
         lock.locked { if idleWorkspaces.count < 2 { idleWorkspaces.append(ws) } }
     }
 
-    /// A new handle (+1 retained); `acla_model_destroy` releases it.
-    func retainedHandle() -> OpaquePointer {
-        OpaquePointer(Unmanaged.passRetained(self).toOpaque())
+    /// A new handle registered in `models`; `acla_model_destroy` unregisters it.
+    func retainedHandle() throws -> OpaquePointer {
+        try models.insert(self)
     }
 }
 
-/// The box behind a handle argument; NULL is an invalid-argument error naming the parameter.
+/// Every live `acla_model *` (HandleRegistry: a destroyed or garbage handle is an error, not a crash).
+let models = HandleRegistry<ModelBox>(.model)
+
+/// The box behind a handle argument; NULL, destroyed and garbage handles are invalid-argument
+/// errors naming the parameter.
 func modelBox(_ p: OpaquePointer?, _ name: String = "model") throws -> ModelBox {
-    let p = try requireNonNull(p, name)
-    return Unmanaged<ModelBox>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    try models.object(p, name)
 }
 
 /// Copies `text` and its NUL into a caller buffer with the `needed` protocol of

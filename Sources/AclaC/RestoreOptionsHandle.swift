@@ -12,26 +12,29 @@ final class RestoreOptionsBox {
     var progress: ProgressFunction?
     var user: UnsafeMutableRawPointer?
 
-    func retainedHandle() -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+    /// A new handle registered in `restoreOptions`; `acla_restore_options_destroy` unregisters it.
+    func retainedHandle() throws -> OpaquePointer { try restoreOptions.insert(self) }
 }
 
+/// Every live `acla_restore_options *` (HandleRegistry: a destroyed or garbage handle is an error).
+let restoreOptions = HandleRegistry<RestoreOptionsBox>(.restoreOptions)
+
 func restoreOptionsBox(_ p: OpaquePointer?, _ name: String = "options") throws -> RestoreOptionsBox {
-    let p = try requireNonNull(p, name)
-    return Unmanaged<RestoreOptionsBox>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    try restoreOptions.object(p, name)
 }
 
 @_cdecl("acla_restore_options_create")
 public func acla_restore_options_create(_ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     boundary {
         let out = try requireNonNull(out, "out")
-        out.pointee = RestoreOptionsBox().retainedHandle()
+        out.pointee = try RestoreOptionsBox().retainedHandle()
     }
 }
 
 @_cdecl("acla_restore_options_destroy")
 public func acla_restore_options_destroy(_ options: OpaquePointer?) {
-    guard let options else { return }
-    Unmanaged<RestoreOptionsBox>.fromOpaque(UnsafeRawPointer(options)).release()
+    // NULL, an already destroyed and a garbage handle are ignored (the function has no status)
+    restoreOptions.remove(options)
 }
 
 @_cdecl("acla_restore_options_set_tile")

@@ -10,14 +10,14 @@ public func acla_trainer_create(_ model: OpaquePointer?, _ optionsJSON: UnsafePo
         let box = try modelBox(model)
         let out = try requireNonNull(out, "out")
         let options = try optionsJSON.map { try TrainerOptions.parse(string($0, "options_json")) } ?? TrainerOptions()
-        out.pointee = TrainerBox(model: box, trainer: try Trainer(network: box.network, options: options)).retainedHandle()
+        out.pointee = try TrainerBox(model: box, trainer: try Trainer(network: box.network, options: options)).retainedHandle()
     }
 }
 
 @_cdecl("acla_trainer_destroy")
 public func acla_trainer_destroy(_ trainer: OpaquePointer?) {
-    guard let trainer else { return }
-    Unmanaged<TrainerBox>.fromOpaque(UnsafeRawPointer(trainer)).release()
+    // NULL, an already destroyed and a garbage handle are ignored (the function has no status)
+    trainers.remove(trainer)
 }
 
 private func step(_ trainer: OpaquePointer?, _ input: UnsafePointer<Float>?, _ n: Int32, _ c: Int32, _ h: Int32, _ w: Int32,

@@ -12,12 +12,15 @@ final class TrainerBox {
         self.trainer = trainer
     }
 
-    func retainedHandle() -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
+    /// A new handle registered in `trainers`; `acla_trainer_destroy` unregisters it.
+    func retainedHandle() throws -> OpaquePointer { try trainers.insert(self) }
 }
 
+/// Every live `acla_trainer *` (HandleRegistry: a destroyed or garbage handle is an error).
+let trainers = HandleRegistry<TrainerBox>(.trainer)
+
 func trainerBox(_ p: OpaquePointer?) throws -> TrainerBox {
-    let p = try requireNonNull(p, "trainer")
-    return Unmanaged<TrainerBox>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
+    try trainers.object(p, "trainer")
 }
 
 /// An NCHW input and a target of the model's output shape, borrowed from the caller, validated

@@ -12,20 +12,6 @@
 int aci_fail(aci_message *msg, int code, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
-// An output file that only replaces its destination once completely written: the data goes to
-// a temporary file in the destination's folder, which aci_atomic_commit renames over it.
-typedef struct {
-    FILE *file;
-    char *temp_path;
-    char *final_path;
-} aci_atomic_file;
-
-int aci_atomic_open(aci_atomic_file *out, const char *path, aci_message *msg);
-// Flushes, syncs, closes and renames; on any failure removes the temporary file.
-int aci_atomic_commit(aci_atomic_file *f, aci_message *msg);
-// Closes and removes the temporary file (the destination is untouched). Accepts a zeroed f.
-void aci_atomic_abort(aci_atomic_file *f);
-
 // Opens an existing regular file for reading. Directories, FIFOs, devices and sockets are
 // ACI_ERR_IO, refused without blocking.
 int aci_open_regular(const char *path, FILE **out, aci_message *msg);

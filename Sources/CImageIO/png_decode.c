@@ -80,6 +80,15 @@ int aci_png_open(FILE *file, const char *path, int64_t max_pixels, aci_png_state
     png_set_read_fn(s->png, s, aci_png_read_data);
     // Our own pixel limit speaks for the size (with the right status), not libpng's 1e6 default.
     png_set_user_limits(s->png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+    // Ancillary chunks the decoder never uses are skipped unread: libpng allocates a known chunk's
+    // declared length before reading it, so a 121-byte file declaring a 1.7 GB zTXt chunk cost
+    // 1.7 GB and seconds (found by fuzz-png). What is left to buffer (PLTE, tRNS) is small, and
+    // the chunk allocation limit makes any other declared length an error, not an allocation.
+    static const png_byte ignored[] = "bKGD\0cHRM\0eXIf\0gAMA\0hIST\0iCCP\0iTXt\0oFFs\0pCAL\0pHYs\0"
+                                      "sBIT\0sCAL\0sPLT\0sRGB\0tEXt\0tIME\0zTXt\0";
+    png_set_keep_unknown_chunks(s->png, PNG_HANDLE_CHUNK_NEVER, NULL, 0);
+    png_set_keep_unknown_chunks(s->png, PNG_HANDLE_CHUNK_NEVER, ignored, (int)(sizeof ignored / 5));
+    png_set_chunk_malloc_max(s->png, 1u << 20);
     if (setjmp(png_jmpbuf(s->png))) {
         int rc = aci_png_report(s, msg);
         aci_png_close(s);

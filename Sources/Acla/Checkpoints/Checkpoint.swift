@@ -21,6 +21,15 @@ public enum Checkpoint {
     public static let configKey = "acla.config"
     public static let versionKey = "acla.version"
 
+    /// The first NaN or infinity of a tensor (index, value): the one rule for parameters, in files
+    /// and through acla_model_set_parameter, is that they are finite.
+    public static func firstNonFinite(_ t: Tensor) -> (Int, Float)? {
+        t.data.withUnsafeBufferPointer { b in
+            for (i, v) in b.enumerated() where !v.isFinite { return (i, v) }
+            return nil
+        }
+    }
+
     /// The config a file describes: `override` when given, else the file's metadata.
     public static func config(of reader: SafetensorsReader, override: ModelConfig?) throws -> ModelConfig {
         if let override { return override }
@@ -82,11 +91,23 @@ extension Network {
         }
         // read everything before assigning, so a read failure leaves the network unchanged
         let values = try toLoad.map { try reader.tensor($0.0) }
+        // parameters are always finite (acla_model_set_parameter refuses the same values)
+        for ((entry, _), value) in zip(toLoad, values) {
+            if let (i, v) = Checkpoint.firstNonFinite(value) {
+                throw AclaError.format("checkpoint '\(reader.path)': tensor \"\(entry.name)\" value \(i) is not finite (\(v)): parameters must be finite")
+            }
+        }
         for ((_, variable), value) in zip(toLoad, values) { try variable.assign(value) }
     }
 
-    /// Saves every parameter (registry order) and the canonical config, atomically.
+    /// Saves every parameter (registry order) and the canonical config, atomically. A model with
+    /// a non-finite parameter (a diverged training run) is refused: it could not be loaded back.
     public func save(to path: String) throws {
+        for (name, variable) in parameters.parameters {
+            if let (i, v) = Checkpoint.firstNonFinite(variable.value) {
+                throw AclaError.state("parameter \"\(name)\" value \(i) is not finite (\(v)): a checkpoint holds finite parameters only")
+            }
+        }
         try SafetensorsWriter.write(
             path: path,
             tensors: parameters.parameters.map { ($0.name, $0.variable.value) },

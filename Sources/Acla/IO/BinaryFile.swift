@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CImageIO
 
 /// A regular file opened for reading at explicit offsets (pread), so a reader validates sizes
 /// against `size` before it allocates anything.
@@ -65,15 +66,14 @@ final class ReadableFile {
     }
 }
 
-/// Writes a file atomically: the bytes go to a temporary file in the same directory, which is
-/// flushed to disk and then renamed over `path`, so a crash or a full disk never leaves a
-/// half-written file (checkpoint, array, report) under the final name. The one writer of the
-/// Swift code; the PNG/JPEG encoders in CImageIO have their own (they write through a FILE*).
+/// Writes a file atomically: the bytes go to an unnamed temporary file in the same directory
+/// (CImageIO's atomic_file.c, shared with the PNG/JPEG encoders), which is flushed to disk, named
+/// and renamed over `path`, so a crash, a kill or a full disk never leaves a half-written file
+/// (checkpoint, array, report) under the final name, nor a temporary file beside it.
 public final class AtomicFileWriter {
     let path: String
-    private let tempPath: String
-    private var fd: Int32
-    private var finished = false
+    private var file = aci_atomic_file()
+    private var isOpen = false
 
     /// Replaces `path` with `bytes`.
     public static func write(_ bytes: [UInt8], to path: String) throws {
@@ -84,43 +84,22 @@ public final class AtomicFileWriter {
 
     init(path: String) throws {
         guard !path.isEmpty else { throw AclaError.invalidArgument("output path is empty") }
-        // A replaced file keeps its permissions; a new one gets what open(0666) and the umask give.
-        var st = stat()
-        let existing = stat(path, &st) == 0
-        if existing && (st.st_mode & S_IFMT) == S_IFDIR {
-            throw AclaError.io("cannot write '\(path)': it is a directory")
-        }
         self.path = path
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var lastError = ""
-        for attempt in 0..<100 {
-            let candidate = "\(dir).\(base).tmp-\(getpid())-\(attempt)"
-            let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if fd >= 0 {
-                if existing { _ = fchmod(fd, st.st_mode & 0o7777) }
-                self.fd = fd
-                self.tempPath = candidate
-                return
-            }
-            lastError = errnoText()
-            if errno != EEXIST { break }
-        }
-        throw AclaError.io("cannot create a temporary file next to '\(AclaError.excerpt(path, limit: 1000))': \(lastError)")
+        var message = aci_message()
+        let code = aci_atomic_open(&file, path, &message)
+        guard code == 0 else { throw AtomicFileWriter.error(code, message) }
+        isOpen = true
     }
 
     deinit {
-        if !finished {
-            close(fd)
-            unlink(tempPath)
-        }
+        if isOpen { aci_atomic_abort(&file) }
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard isOpen, let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            let n = Glibc.write(file.fd, base + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw AclaError.io("cannot write '\(path)': \(errnoText())")
@@ -142,21 +121,18 @@ public final class AtomicFileWriter {
         #endif
     }
 
-    /// Flushes, closes and renames the temporary file over the destination.
+    /// Flushes, names and renames the temporary file over the destination.
     func commit() throws {
-        // EINVAL: the file system cannot sync (nothing to wait for), not a failed write.
-        guard fsync(fd) == 0 || errno == EINVAL else { throw AclaError.io("cannot flush '\(path)': \(errnoText())") }
-        let rc = close(fd)
-        finished = true
-        guard rc == 0 else {
-            unlink(tempPath)
-            throw AclaError.io("cannot close '\(path)': \(errnoText())")
-        }
-        guard rename(tempPath, path) == 0 else {
-            let e = errnoText()
-            unlink(tempPath)
-            throw AclaError.io("cannot write '\(path)': \(e)")
-        }
+        guard isOpen else { throw AclaError.internal("'\(path)' committed twice") }
+        isOpen = false
+        var message = aci_message()
+        let code = aci_atomic_commit(&file, &message)
+        guard code == 0 else { throw AtomicFileWriter.error(code, message) }
+    }
+
+    private static func error(_ code: Int32, _ message: aci_message) -> AclaError {
+        let text = withUnsafeBytes(of: message.text) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return AclaError(AclaStatus(rawValue: code) ?? .io, text)
     }
 }
 

@@ -24,6 +24,47 @@ public struct JSONParser {
         return value
     }
 
+    /// The members of a top-level object, one at a time in document order, without building the
+    /// object: a safetensors header of a million entries would take gigabytes as one tree. Each
+    /// value is parsed (and checked) whole before `body` sees it; duplicate keys are the caller's
+    /// to detect. Returns false, having checked the whole document, when it is valid JSON but not
+    /// an object.
+    static func forEachMember(ofObject bytes: [UInt8], _ body: (String, JSONValue) throws -> Void) throws -> Bool {
+        var p = JSONParser(bytes)
+        p.skipWhitespace()
+        guard p.current == UInt8(ascii: "{") else {
+            _ = try p.parseValue(depth: 0)
+            p.skipWhitespace()
+            guard p.pos == p.bytes.count else { throw p.error("unexpected text after the JSON value") }
+            return false
+        }
+        p.pos += 1
+        p.skipWhitespace()
+        if p.current == UInt8(ascii: "}") {
+            p.pos += 1
+        } else {
+            members: while true {
+                p.skipWhitespace()
+                guard p.current == UInt8(ascii: "\"") else { throw p.error("expected a string key") }
+                let key = try p.parseString()
+                p.skipWhitespace()
+                guard p.current == UInt8(ascii: ":") else { throw p.error("expected ':' after key \"\(AclaError.excerpt(key))\"") }
+                p.pos += 1
+                p.skipWhitespace()
+                try body(key, try p.parseValue(depth: 1))
+                p.skipWhitespace()
+                switch p.current {
+                case UInt8(ascii: ","): p.pos += 1
+                case UInt8(ascii: "}"): p.pos += 1; break members
+                default: throw p.error("expected ',' or '}' in object")
+                }
+            }
+        }
+        p.skipWhitespace()
+        guard p.pos == p.bytes.count else { throw p.error("unexpected text after the JSON value") }
+        return true
+    }
+
     private func error(_ what: String) -> AclaError {
         AclaError.format("malformed JSON at byte \(pos): \(what)")
     }

@@ -14,32 +14,47 @@ public struct SafetensorsEntry: Equatable, Sendable {
 /// exactly, each with a byte length equal to its shape times its dtype size.
 public struct SafetensorsHeader: Sendable {
     public static let maxHeaderBytes = 100_000_000
+    /// Most tensors a header may list: far above any model's parameters (thousands in a deep
+    /// search supernet), and what bounds the memory a 100 MB header of tiny entries can take.
+    public static let maxEntries = 1_000_000
 
     /// Tensors in buffer order (by offset).
     public let entries: [SafetensorsEntry]
     public let metadata: [String: String]
+    /// Position in `entries` of each name.
+    private let index: [String: Int]
 
-    /// Parses the JSON header bytes of a file whose data buffer is `bufferSize` bytes long.
-    public init(bytes: [UInt8], bufferSize: Int) throws {
-        guard String(validating: bytes, as: UTF8.self) != nil else {
+    /// Parses the JSON header bytes of a file whose data buffer is `bufferSize` bytes long. The
+    /// header is streamed member by member (JSONParser.forEachMember): its memory is the bytes,
+    /// the entries and their index, a small multiple of the header's size. More than `maxEntries`
+    /// tensors is a format error.
+    public init(bytes: [UInt8], bufferSize: Int, maxEntries: Int = SafetensorsHeader.maxEntries) throws {
+        guard SafetensorsHeader.isValidUTF8(bytes) else {
             throw AclaError.format("header is not valid UTF-8")
         }
-        guard case .object(let root) = try JSONParser.parse(bytes: bytes) else {
-            throw AclaError.format("header is not a JSON object")
-        }
-        var metadata: [String: String] = [:]
+        var metadata: [String: String]?
         var entries: [SafetensorsEntry] = []
-        for (name, value) in root.entries {
+        let isObject = try JSONParser.forEachMember(ofObject: bytes) { name, value in
             if name == "__metadata__" {
+                guard metadata == nil else { throw AclaError.format("malformed JSON: duplicate key \"__metadata__\"") }
                 metadata = try SafetensorsHeader.parseMetadata(value)
             } else {
+                guard entries.count < maxEntries else {
+                    throw AclaError.format("header lists more than \(maxEntries) tensors")
+                }
                 entries.append(try SafetensorsHeader.parseEntry(name, value, bufferSize: bufferSize))
             }
         }
+        guard isObject else { throw AclaError.format("header is not a JSON object") }
         entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(entries.count)
         var cursor = 0
         var previous: String?
-        for e in entries {
+        for (i, e) in entries.enumerated() {
+            if index.updateValue(i, forKey: e.name) != nil {
+                throw AclaError.format("malformed JSON: duplicate key \"\(AclaError.excerpt(e.name))\"")
+            }
             if e.begin < cursor {
                 throw AclaError.format("tensors \"\(previous ?? "")\" and \"\(e.name)\" overlap (\"\(e.name)\" begins at byte \(e.begin), before \(cursor))")
             }
@@ -53,7 +68,25 @@ public struct SafetensorsHeader: Sendable {
             throw AclaError.format("data buffer is \(bufferSize) bytes but the tensors cover \(cursor): \(bufferSize - cursor) trailing bytes belong to no tensor")
         }
         self.entries = entries
-        self.metadata = metadata
+        self.metadata = metadata ?? [:]
+        self.index = index
+    }
+
+    public func entry(named name: String) -> SafetensorsEntry? {
+        index[name].map { entries[$0] }
+    }
+
+    /// UTF-8 validation without a copy of the (up to 100 MB) header.
+    private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     private static func parseMetadata(_ value: JSONValue) throws -> [String: String] {

@@ -6,7 +6,6 @@ public final class SafetensorsReader {
     public let header: SafetensorsHeader
     private let file: ReadableFile
     private let dataStart: Int
-    private let byName: [String: SafetensorsEntry]
 
     public init(path: String) throws {
         let file = try ReadableFile(path: path)
@@ -38,9 +37,6 @@ public final class SafetensorsReader {
         } catch let e as AclaError {
             throw bad(e.message)
         }
-        var byName: [String: SafetensorsEntry] = [:]
-        for e in header.entries { byName[e.name] = e }
-        self.byName = byName
         self.path = path
         self.file = file
         self.dataStart = 8 + headerLength
@@ -49,7 +45,7 @@ public final class SafetensorsReader {
     public var metadata: [String: String] { header.metadata }
     public var entries: [SafetensorsEntry] { header.entries }
 
-    public func entry(named name: String) -> SafetensorsEntry? { byName[name] }
+    public func entry(named name: String) -> SafetensorsEntry? { header.entry(named: name) }
 
     /// The tensor as float32 (F16, BF16 and F64 converted); other dtypes are unsupported.
     public func tensor(_ entry: SafetensorsEntry) throws -> Tensor {
@@ -62,7 +58,7 @@ public final class SafetensorsReader {
     }
 
     public func tensor(named name: String) throws -> Tensor {
-        guard let e = byName[name] else {
+        guard let e = header.entry(named: name) else {
             throw AclaError.format("safetensors file '\(path)' has no tensor \"\(name)\"")
         }
         return try tensor(e)

@@ -11,6 +11,12 @@
 // Keeps OpenBLAS at one thread (idempotent, cheap); ak_sgemm and conv2d call it themselves.
 void ak_blas_single_thread(void);
 int ak_hardware_threads(void);
+// Starts n-1 threads as libomp would (its stack size, a first allocation), all alive at once, then
+// ends them: 0 when all started, else the errno of the failure; *started = threads that ran
+// (counting the caller). thread_trial.c
+int ak_thread_trial(int n, int *started);
+// Memory buffers in OpenBLAS's fixed table (2 x its MAX_THREADS): GEMM calls that may run at once.
+int ak_blas_buffer_slots(void);
 
 // ---- CPU dispatch (cpu_dispatch.c): code for AVX2/FMA and AVX-512 runs only when allowed ----
 enum { AK_CPU_PORTABLE = 0, AK_CPU_AVX2 = 1, AK_CPU_AVX512 = 2 };

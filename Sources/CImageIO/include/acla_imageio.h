@@ -91,4 +91,26 @@ int aci_resample_axis_f64(const double *src, int64_t outer, int64_t in_len, int6
 // width planes, height and width >= size. Returns 0 and writes *out, or -1 on allocation failure.
 int aci_ssim_plane(const double *a, const double *b, int64_t height, int64_t width,
                    const double *window, int32_t size, double c1, double c2, double *out);
+
+// ---- atomic files (atomic_file.c): every file the library writes (images, checkpoints, arrays) ----
+// An output file that only replaces its destination once completely written: the data goes to
+// an unnamed file in the destination's folder (O_TMPFILE; a named temporary where the file system
+// lacks it), which aci_atomic_commit names and renames over the destination. Write through `file`
+// (stdio) or `fd` (write(2)), not both.
+#include <stdio.h>
+typedef struct {
+    FILE *file;
+    int fd;
+    char *temp_path;    // NULL while the file is unnamed
+    char *final_path;
+    char *dir_path;
+} aci_atomic_file;
+
+int aci_atomic_open(aci_atomic_file *out, const char *path, aci_message *msg);
+// Flushes, syncs, names, closes and renames, then syncs the folder; on any failure removes the
+// temporary file and the destination is untouched.
+int aci_atomic_commit(aci_atomic_file *f, aci_message *msg);
+// Closes and removes the temporary file (the destination is untouched). Accepts a zeroed f.
+void aci_atomic_abort(aci_atomic_file *f);
+
 #endif

@@ -20,6 +20,7 @@ PROTOTYPES = {
     "acla_last_error_message": (c_char_p, []),
     "acla_set_num_threads": (c_int32, [c_int32]),
     "acla_get_num_threads": (c_int32, []),
+    "acla_get_max_threads": (c_int32, []),
     # models
     "acla_model_create": (c_int32, [c_char_p, handlep]),
     "acla_model_load": (c_int32, [c_char_p, c_char_p, handlep]),
