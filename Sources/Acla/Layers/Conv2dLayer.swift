@@ -47,9 +47,4 @@ public struct Conv2dLayer {
     public func callAsFunction(_ x: Variable, epilogue: ConvolutionEpilogue = .none) throws -> Variable {
         try plan.forward(x, weight: weight, bias: bias, epilogue: epilogue)
     }
-
-    /// Multiply-accumulates on an h x w map.
-    public func macs(height: Int, width: Int) -> UInt64 {
-        UInt64(height * width) * UInt64(inChannels * outChannels * kernelSize * kernelSize)
-    }
 }
