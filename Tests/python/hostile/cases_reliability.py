@@ -35,7 +35,7 @@ def dummy_arguments(argtypes, keep):
         if t is c_char_p:
             out.append(b"head.0.weight")
         elif isinstance(t, type) and issubclass(t, ctypes._CFuncPtr):
-            out.append(None)
+            out.append(t())          # a NULL callback
         elif t is c_void_p or issubclass(t, ctypes._Pointer):
             buf = ctypes.create_string_buffer(4096)
             keep.append(buf)
