@@ -19,6 +19,8 @@ mkdir -p "$out/lib"
 cp "$prefix"/lib/libacla.so.*.*.* "$out/lib/libacla.so.0"
 objcopy --strip-debug "$out/lib/libacla.so.0"
 ln -s libacla.so.0 "$out/lib/libacla.so"
+# the bundled models are found beside the library (lib/../share/acla/models), as installed
+[ -d "$prefix/share" ] && ln -s "$prefix/share" "$out/share"
 cflags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags acla)
 failed=0
 for src in "$root"/Tests/capi/test_*.c; do
