@@ -4,7 +4,7 @@
 # GRBG mosaic in 3 channels (as `acla degrade --task demosaic` makes it), the target the photo.
 # Resumes from the committed
 # checkpoint train.safetensors when present; --steps is the run's total.
-# Export: python3 -c "import acla; acla.Model.load('training/demosaic/train.safetensors').save('models/demosaic.safetensors')"
+# Bundle it (from the repository root): training/bundle.py training/RUN NAME (see bundle.py).
 set -euo pipefail
 cd "$(dirname "$0")"
 ACLA=${ACLA:-../../build/bin/acla}

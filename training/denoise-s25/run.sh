@@ -3,7 +3,7 @@
 # an image residual) on ../shared/data/photos (2 held out for validation) with Gaussian noise of
 # sigma 25, rounded and clipped to uint8 as the benchmark makes it. Resumes from the committed
 # checkpoint train.safetensors when present; --steps is the run's total.
-# Export: python3 -c "import acla; acla.Model.load('training/denoise-s25/train.safetensors').save('models/denoise-s25.safetensors')"
+# Bundle it (from the repository root): training/bundle.py training/RUN NAME (see bundle.py).
 set -euo pipefail
 cd "$(dirname "$0")"
 ACLA=${ACLA:-../../build/bin/acla}

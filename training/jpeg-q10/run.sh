@@ -4,7 +4,7 @@
 # is the photo compressed with JPEG at quality 10 (libjpeg, as the benchmark makes it).
 # Resumes from the committed
 # checkpoint train.safetensors when present; --steps is the run's total.
-# Export: python3 -c "import acla; acla.Model.load('training/jpeg-q10/train.safetensors').save('models/jpeg-q10.safetensors')"
+# Bundle it (from the repository root): training/bundle.py training/RUN NAME (see bundle.py).
 set -euo pipefail
 cd "$(dirname "$0")"
 ACLA=${ACLA:-../../build/bin/acla}
