@@ -60,10 +60,11 @@ func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: 
 
 /// The op's result on the tape: the epilogue's backward, then the convolution's (dx, dweight,
 /// dbias) with `backwardAlgorithm` (reference or im2col); `dataGradient`, when given, computes
-/// dx from dy instead (a plan's Winograd path).
+/// dx from dy instead (a plan's Winograd path), and `weightGradient` dweight.
 func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry,
                        epilogue: ConvolutionEpilogue, backwardAlgorithm: ConvolutionAlgorithm,
-                       bandFloats: Int, dataGradient: ((Tensor) throws -> Tensor)? = nil) -> Variable {
+                       bandFloats: Int, dataGradient: ((Tensor) throws -> Tensor)? = nil,
+                       weightGradient: ((Tensor) throws -> Tensor)? = nil) -> Variable {
     var parents = [x, weight]
     if let bias { parents.append(bias) }
     if let r = epilogue.residual { parents.append(r) }
@@ -72,7 +73,8 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
         let (dy, dres) = try epilogue.backward(dyFused, output: y)
         let dxSeparately = x.requiresGrad ? try dataGradient.map { try $0(dy) } : nil
         var dx = x.requiresGrad && dxSeparately == nil ? try Tensor(checkedZeros: x.shape) : nil
-        var dw = weight.requiresGrad ? try Tensor(checkedZeros: weight.shape) : nil
+        let dwSeparately = weight.requiresGrad ? try weightGradient.map { try $0(dy) } : nil
+        var dw = weight.requiresGrad && dwSeparately == nil ? try Tensor(checkedZeros: weight.shape) : nil
         var db = (bias?.requiresGrad ?? false) ? try Tensor(checkedZeros: [Int(g.cout)]) : nil
         let scratch = backwardAlgorithm == .im2col && (dx != nil || dw != nil)
             ? ak_conv2d_im2col_backward_scratch_floats(g.cin, g.h, g.w, g.k, bandFloats) : 0
@@ -99,7 +101,7 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
             }
         } }
         guard rc == 0 else { throw AclaError.outOfMemory("conv2d backward could not allocate its column buffers") }
-        var grads: [Tensor?] = [dxSeparately ?? dx, dw]
+        var grads: [Tensor?] = [dxSeparately ?? dx, dwSeparately ?? dw]
         if bias != nil { grads.append(db) }
         if epilogue.residual != nil { grads.append(dres) }
         return grads

@@ -83,9 +83,14 @@ public final class ConvolutionPlan {
                 return try winogradForward(dy, weights: ut, bias: nil, geometry: gt, epilogue: .none)
             }
         }
+        var weightGradient: ((Tensor) throws -> Tensor)?
+        if let tile = algorithm.winogradTile, ConvolutionPlan.winogradWeightGradients {
+            let input = x.value
+            weightGradient = { dy in try winogradWeightGradient(input, dy: dy, geometry: g, tile: tile) }
+        }
         return convolutionResult(y, x: x, weight: weight, bias: bias, geometry: g, epilogue: epilogue,
                                  backwardAlgorithm: algorithm == .reference ? .reference : .im2col, bandFloats: 0,
-                                 dataGradient: dataGradient)
+                                 dataGradient: dataGradient, weightGradient: weightGradient)
     }
 
     /// The transformed weights for the weight's current version, built at most once per version

@@ -43,3 +43,23 @@ func winogradForward(_ x: Tensor, weights u: WinogradWeights, bias: Tensor?, geo
     guard status == 0 else { throw AclaError.internal("Winograd forward refused tile \(u.tile)") }
     return y.tensor
 }
+
+/// dweight of a 3x3 convolution by Winograd F(tile): the t*t tile GEMMs of dU = (A dy A^T) . V
+/// over the tiles, then G^T dU G (conv2d_winograd_grad.c), scratch from the current workspace.
+func winogradWeightGradient(_ x: Tensor, dy: Tensor, geometry g: ConvolutionGeometry, tile: Int32) throws -> Tensor {
+    let threads = Threads.count
+    var dw = try Tensor(checkedZeros: [Int(g.cout), Int(g.cin), 3, 3])
+    let scratch = ak_winograd_weight_gradient_scratch_floats(g.n, g.cin, g.cout, g.h, g.w, tile, threads)
+    let status: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in
+        dw.data.withUnsafeMutableBufferPointer { dwp in
+            x.data.withUnsafeBufferPointer { xp in
+                dy.data.withUnsafeBufferPointer { dyp in
+                    ak_winograd_weight_gradient(xp.baseAddress, g.n, g.cin, g.h, g.w, dyp.baseAddress, g.cout, tile,
+                                                dwp.baseAddress, sp, threads)
+                }
+            }
+        }
+    }
+    guard status == 0 else { throw AclaError.outOfMemory("the Winograd weight gradient could not allocate its scratch") }
+    return dw
+}
