@@ -39,6 +39,9 @@ final class NetworkTrainingAdapter {
         var keyTemperature: Double
         var layerTemperature: Double
         var layerGatesOpen: Bool
+        /// Start states of the per-sample key-gate noise streams (one per sample of the batch);
+        /// nil draws it from `gumbelState` too.
+        var sampleNoiseStates: [UInt64]? = nil
         /// The spec's soft test mode (no noise, the sigmoid as the mask) instead of hard gates.
         var soft = false
     }
@@ -69,6 +72,7 @@ final class NetworkTrainingAdapter {
         let pass = ForwardPass(mode: settings.soft ? .soft : .training, keyTemperature: settings.keyTemperature,
                                layerTemperature: settings.layerTemperature, layerGatesOpen: settings.layerGatesOpen)
         pass.rng = RandomGenerator(state: settings.gumbelState)
+        pass.sampleNoise = settings.sampleNoiseStates?.map { RandomGenerator(state: $0) }
         pass.workspace = workspace
         pass.shouldCancel = shouldCancel
         return try Workspace.using(workspace) {
