@@ -25,6 +25,10 @@ struct DistributedArguments: ParsableArguments {
             guard bucketMB.isFinite, bucketMB >= 1.0 / 256, bucketMB <= 4096 else {
                 throw AclaError.invalidArgument("--bucket-mb must be within 1/256...4096, got \(bucketMB)")
             }
+            // checked before MPI starts, so a bad value ends every rank cleanly
+            guard allreduceTimeout.isFinite, allreduceTimeout > 0, allreduceTimeout <= 1e7 else {
+                throw AclaError.invalidArgument("--allreduce-timeout must be within (0, 1e7] seconds, got \(allreduceTimeout)")
+            }
             var rank: Int32 = 0, world: Int32 = 0
             guard mpi_shim_init(&rank, &world) == 0 else {
                 throw AclaError.state("--distributed mpi: \(String(cString: mpi_shim_error()))")

@@ -160,4 +160,5 @@ def test_mpi4py_example_trains(np, setup):
     env = {**MPI_ENV, "PYTHONPATH": str(ROOT / "examples" / "python"), "ACLA_LIBRARY": lib}
     r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "rank 0 of 2" in r.stdout and (tmp / "py.safetensors").exists(), r.stdout
+    assert "rank 0 of 2: 4 steps" in r.stdout and (tmp / "py.safetensors").exists(), r.stdout
+    assert "parameters identical on every rank: True" in r.stdout, r.stdout
