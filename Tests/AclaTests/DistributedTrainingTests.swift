@@ -132,11 +132,12 @@ final class DistributedTrainingTests: XCTestCase {
 
     /// A folder run on `world` in-process ranks; returns rank 0's run and every rank's parameters.
     func distributedRun(world: Int, steps: Int64, path: String, resume: String? = nil, bucket: Int = 1 << 20,
-                        config: ModelConfig = TrainingTrainerTests.tinyACLA) throws -> (TrainingRun, [[Float]]) {
+                        config: ModelConfig = TrainingTrainerTests.tinyACLA,
+                        options: TrainerOptions? = nil) throws -> (TrainingRun, [[Float]]) {
         let train = try images(2, salt: 503, config: config)
         let val = try images(1, salt: 504, config: config)
         let group = LocalGroup(world: world)
-        let options = self.options
+        let options = options ?? self.options
         let runs = try group.run { rank -> TrainingRun in
             var s = TrainingRun.Settings(checkpointPath: rank == 0 ? path : path + ".rank\(rank)")
             (s.steps, s.patchSize, s.batchSize, s.validateEvery, s.saveEvery) = (steps, 8, 4, 2, 1000)
@@ -155,10 +156,11 @@ final class DistributedTrainingTests: XCTestCase {
         return (runs[0], runs.map { $0.trainer.adapter.values() })
     }
 
-    func singleRun(steps: Int64, path: String, config: ModelConfig = TrainingTrainerTests.tinyACLA) throws -> TrainingRun {
+    func singleRun(steps: Int64, path: String, config: ModelConfig = TrainingTrainerTests.tinyACLA,
+                   options: TrainerOptions? = nil) throws -> TrainingRun {
         var s = TrainingRun.Settings(checkpointPath: path)
         (s.steps, s.patchSize, s.batchSize, s.validateEvery, s.saveEvery) = (steps, 8, 4, 2, 1000)
-        let trainer = try Trainer(network: try Network(config: config), options: options)
+        let trainer = try Trainer(network: try Network(config: config), options: options ?? self.options)
         let r = try TrainingRun(trainer: trainer, training: try images(2, salt: 503, config: config),
                                 validationImages: try images(1, salt: 504, config: config), settings: s)
         try r.run()
@@ -183,6 +185,29 @@ final class DistributedTrainingTests: XCTestCase {
             XCTAssertLessThan(diff, 1e-5, "\(world) ranks")
             XCTAssertNotEqual(values[0], try Network(config: TrainingTrainerTests.tinyACLA).parameters.arena!.readValues { Array($0) })
         }
+    }
+
+    /// The search in stage 2 with the cost term: the cost is the batch mean over every rank
+    /// (all-reduced before the backward), so 2 ranks again match one process, alpha included.
+    func testDistributedSearchMatchesOneProcess() throws {
+        let config = try ModelConfig.parse("""
+            {"backbone": "edsr", "scale": 2, "blocks": 3, "features": 6,
+             "attention": {"kind": "acla", "positions": "all", "keys": 2}, "seed": 6}
+            """)
+        var o = options
+        (o.costLambda, o.searchWarmupSteps, o.searchSteps) = (0.5, 1, 4)
+        o.alphaOptimizer.learningRate = 1e-2
+        let single = try singleRun(steps: 4, path: folder + "/s1.safetensors", config: config, options: o)
+        let (run, values) = try distributedRun(world: 2, steps: 4, path: folder + "/s2.safetensors", config: config, options: o)
+        XCTAssertEqual(run.trainer.alphaStep, 3)
+        XCTAssertEqual(values[1], values[0])
+        let diff = zip(values[0], single.trainer.adapter.values()).map { abs($0 - $1) }.max() ?? 0
+        let alphaDiff = zip(run.trainer.adapter.alpha ?? [], single.trainer.adapter.alpha ?? []).map { abs($0 - $1) }.max() ?? 0
+        print("distributed search, 2 ranks vs 1 process after 4 steps: max |diff| \(diff), alpha \(alphaDiff)")
+        // measured 2026-12-02: 1.5e-8; the cost term computed per shard (the log of each shard's
+        // cost instead of the batch's) gave 2.0e-6
+        XCTAssertLessThan(diff, 2e-7)
+        XCTAssertNotEqual(run.trainer.adapter.alpha ?? [], [3, 3, 3], "alpha moved")
     }
 
     func testResumedDistributedRunEqualsTheUninterruptedOne() throws {

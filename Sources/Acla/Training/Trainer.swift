@@ -131,7 +131,8 @@ public final class Trainer {
                         what: String) throws -> StepResult {
         defer { adapter.clearGradients() }
         var (reconstruction, total) = try adapter.lossAndGradients(input: input, target: target, loss: options.loss,
-                                                                   costLambda: lambda, pass: settings)
+                                                                   costLambda: lambda, pass: settings,
+                                                                   combineCost: costAcrossRanks(shard: shard, what: what))
         // distributed: every rank reaches the reductions (a local non-finite loss travels in the
         // sums), so all ranks take the same decision below
         if communicator != nil { (reconstruction, total) = try averageAcrossRanks(optimizer, reconstruction, total, shard: shard, what: what) }

@@ -6,6 +6,7 @@
 ///    (its samples' Gumbel streams) and the global batch size;
 /// 2. after the backward, the gradients of the optimiser's span, in buckets;
 /// 3. the two losses (as float pairs, for double precision).
+/// In search stage 2 with a cost term, the batch's cost comes between 1 and 2 (costAcrossRanks).
 extension Trainer {
     /// Where this rank's samples sit in the step's global batch.
     struct Shard {
@@ -34,6 +35,15 @@ extension Trainer {
             total += Int(c)
         }
         return Shard(samples: offset..<(offset + n), globalBatch: total, stopRequested: counts[comm.worldSize] > 0)
+    }
+
+    /// The search's cost term is `lambda * log(cost of the whole batch)`: the batch mean of the
+    /// cost (linear in each sample's open keys) is all-reduced before the backward, so every rank
+    /// differentiates the same log (an extra scalar collective, in stage 2 with `cost_lambda` only).
+    func costAcrossRanks(shard: Shard, what: String) -> ((Double) throws -> Double)? {
+        guard let comm = communicator else { return nil }
+        let share = Double(shard.samples.count) / Double(shard.globalBatch)
+        return { cost in try comm.allReduce([cost * share], what: "the search cost of \(what)")[0] }
     }
 
     /// Weights this rank's gradients by its share of the batch, sums them over the ranks, and
