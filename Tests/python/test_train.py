@@ -131,6 +131,20 @@ def test_cli_train_resume_is_bit_identical_and_search_writes_a_model(np, cli, tm
     assert report["derived_macs"] == report["backbone_macs"] < report["supernet_macs"]
     with acla.Model.load(tmp_path / "derived.safetensors") as derived:
         assert derived.config["attention"]["kind"] == "none"
+    # a supernet whose backbone starts from trained weights (--init): with lr 0 for the weights
+    # the derived model keeps them exactly; a checkpoint of another size is refused by name
+    sup2 = tmp_path / "sup2.json"
+    sup2.write_text(json.dumps({**TINY, "attention": {"kind": "acla", "positions": "all", "keys": 4}}))
+    cli("search", "--config", sup2, "--data", data, "--val-holdout", "1", "--patch", "8", "--batch", "2",
+        "--lambda", "1000", "--warmup-steps", "0", "--search-steps", "4", "--quiet", "--init", tmp_path / "final.safetensors",
+        "--options", json.dumps({"optimizer": {"lr": 0}, "alpha_optimizer": {"lr": 0.5}}),
+        "--out", tmp_path / "derived2.safetensors")
+    with acla.Model.load(tmp_path / "final.safetensors") as a, acla.Model.load(tmp_path / "derived2.safetensors") as b:
+        for name in ("head.0.weight", "body.1.body.2.weight", "tail.1.bias"):
+            assert np.array_equal(a.get_parameter(name), b.get_parameter(name)), name
+    err = cli("search", "--config", sup, "--data", data, "--val-holdout", "1", "--lambda", "1", "--warmup-steps", "0",
+              "--search-steps", "1", "--init", tmp_path / "final.safetensors", "--out", tmp_path / "z.safetensors", ok=False).stderr
+    assert "acla: error:" in err and "head.0.weight" in err
     err = cli("train", "--config", cfg, "--data", tmp_path / "none", "--steps", "1", "--out", tmp_path / "y.safetensors",
               ok=False).stderr
     assert "acla: error:" in err and "none" in err

@@ -28,26 +28,26 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, epilogue: Convolut
 /// im2col column bands from the current workspace.
 func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         epilogue: ConvolutionEpilogue, algorithm: ConvolutionAlgorithm,
-                        bandFloats: Int) throws -> Tensor {
+                        bandFloats: Int, into destination: UnsafeMutableBufferPointer<Float>? = nil) throws -> Tensor {
     try epilogue.check(outputShape: g.outputShape)
     // every algorithm writes every output element (bias first), so no zero fill
-    var y = try Tensor(uninitialized: g.outputShape, what: "conv2d output")
+    var y = try ConvolutionOutput(shape: g.outputShape, into: destination)
     let threads = Threads.count
     let scratch = algorithm == .im2col
         ? ak_conv2d_im2col_forward_scratch_floats(g.n, g.cin, g.h, g.w, g.k, bandFloats, threads) : 0
     let status: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in
-        y.data.withUnsafeMutableBufferPointer { yp in
+        y.withBase { yp in
             x.data.withUnsafeBufferPointer { xp in
                 weight.data.withUnsafeBufferPointer { wp in
                     withOptionalBuffer(bias?.data) { bp in
                         epilogue.withKernelEpilogue { ep in
                             if algorithm == .reference {
                                 ak_conv2d_reference_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
-                                                            g.cout, g.k, ep, yp.baseAddress, threads)
+                                                            g.cout, g.k, ep, yp, threads)
                                 return 0
                             }
                             return ak_conv2d_im2col_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
-                                                            g.cout, g.k, ep, yp.baseAddress, sp, bandFloats, threads)
+                                                            g.cout, g.k, ep, yp, sp, bandFloats, threads)
                         }
                     }
                 }
@@ -55,7 +55,7 @@ func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: 
         }
     }
     guard status == 0 else { throw AclaError.outOfMemory("conv2d could not allocate its column buffer") }
-    return y
+    return y.tensor
 }
 
 /// The op's result on the tape: the epilogue's backward, then the convolution's (dx, dweight,
