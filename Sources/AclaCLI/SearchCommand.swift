@@ -22,8 +22,14 @@ struct Search: ParsableCommand {
     @OptionGroup var start: TrainStartArguments
     @OptionGroup var dataOptions: TrainDataArguments
     @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var distributed: DistributedArguments
 
     func run() throws {
+        try distributed.session { communicator in try search(communicator) }
+    }
+
+    func search(_ communicator: Communicator?) throws {
+        let leader = communicator?.isLeader ?? true
         try cliGuard(runtime) {
             guard warmupSteps >= 0, searchSteps >= 1 else {
                 throw AclaError.invalidArgument("--warmup-steps must be >= 0 and --search-steps >= 1, got \(warmupSteps) and \(searchSteps)")
@@ -41,21 +47,23 @@ struct Search: ParsableCommand {
                                                          keepSchedules: dataOptions.schedule != nil || dataOptions.options != nil)
             if dataOptions.options == nil, let lr = dataOptions.lr { options.alphaOptimizer.learningRate = lr }
             let trainer = try Trainer(network: try start.network(config: cfg), options: options)
+            trainer.communicator = communicator
             let supernetPath = checkpoint ?? (out.lowercased().hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".supernet.safetensors"
-            try createParentFolders([out, report, log, supernetPath])
+            if leader { try createParentFolders([out, report, log, supernetPath]) }
             var request = try dataOptions.request(checkpoint: supernetPath, steps: steps)
             request.settings.keepBest = false
             start.apply(to: &request.settings)
             request.settings.logPath = log
             request.resume = start.resume
             let (run, notes) = try request.makeRun(trainer: trainer)
-            for n in notes { ImageCommandSupport.note(n) }
+            if leader { for n in notes { ImageCommandSupport.note(n) } }
             if start.resume != nil {
                 guard trainer.options == options else {
                     throw AclaError.invalidArgument("--resume: the checkpoint's options differ from this command line's (\(TrainerOptionsDiff.describe(trainer.options, options)))")
                 }
             }
-            try runWithProgress(run, quiet: start.quiet, logEvery: start.logEvery, label: "search")
+            try runWithProgress(run, quiet: start.quiet || !leader, logEvery: start.logEvery, label: "search")
+            guard leader else { return }
             let (_, result) = try ArchitectureSearch.finish(trainer: trainer, validation: run.validation, derivedPath: out,
                                                             referenceSize: dataOptions.patch)
             print(result.table)

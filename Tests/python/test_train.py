@@ -148,3 +148,36 @@ def test_cli_train_resume_is_bit_identical_and_search_writes_a_model(np, cli, tm
     err = cli("train", "--config", cfg, "--data", tmp_path / "none", "--steps", "1", "--out", tmp_path / "y.safetensors",
               ok=False).stderr
     assert "acla: error:" in err and "none" in err
+
+
+def test_communicator_callback_from_python(np):
+    """Trainer.set_communicator: a world of one with an identity all-reduce steps exactly as no
+    communicator; an exception in the callback fails the step (re-raised, parameters unchanged)."""
+    x, y = batch(np, 21, n=2)
+    calls = []
+
+    def identity(buffer, timeout):
+        calls.append((buffer.dtype, buffer.size, timeout))
+
+    def broken(buffer, timeout):
+        raise TimeoutError("peer gone")
+
+    with acla.Model.create(TINY) as a, acla.Model.create(TINY) as b, acla.Trainer(a, {"seed": 2}) as ta, \
+            acla.Trainer(b, {"seed": 2}) as tb:
+        tb.set_communicator(0, 1, identity, timeout=7.5)
+        for _ in range(2):
+            ta.step(x, y)
+            tb.step(x, y)
+        for name in a.parameter_names:
+            assert np.array_equal(a.get_parameter(name), b.get_parameter(name)), name
+        assert calls and all(d == np.float32 and t == 7.5 for d, _, t in calls), calls[:3]
+        tb.set_communicator(0, 1, broken)
+        before = b.get_parameter("body.0.body.0.weight")
+        with pytest.raises(TimeoutError, match="peer gone"):
+            tb.step(x, y)
+        assert np.array_equal(before, b.get_parameter("body.0.body.0.weight"))
+        with pytest.raises(acla.AclaError, match="rank"):
+            tb.set_communicator(3, 2, identity)
+        tb.set_communicator(0, 1, None)
+        tb.step(x, y)
+        assert tb.step_count == 3
