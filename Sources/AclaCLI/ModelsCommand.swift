@@ -23,7 +23,7 @@ struct ModelsCommand: ParsableCommand {
             for e in entries {
                 guard case .object(let o) = e.json else { continue }
                 var line = "  \(e.name)  task \(e.task)" + (e.task == "sr" ? " x\(e.scale)" : "")
-                for key in ["architecture", "training", "scores"] {
+                for key in ["architecture", "training", "scores", "status"] {
                     if let v = o[key] { line += "\n      \(key): \(JSONWriter.string(v))" }
                 }
                 print(line)
