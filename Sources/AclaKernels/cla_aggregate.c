@@ -46,19 +46,20 @@ int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, i
             tile_softmax(lb, mb, hw, nq, i0, nt, maxe, z, ex);
             // The tap lists, in key order per pixel; closed keys are never sampled.
             for (int q = 0; q < nq; q++) {
-                const float *img = values[q / kk] + (long)b * hw * c;
                 const float *mq = mb ? mb + (long)q * hw + i0 : NULL;
+                float av[AK_TILE];   // a_q, or -1 for a closed key (never sampled)
                 for (int t = 0; t < nt; t++) {
-                    const long i = i0 + t;
                     const int open = z[t] > 0.f && (!mq || mq[t] > 0.f);
                     const float a = open ? ex[(long)q * AK_TILE + t] / z[t] : 0.f;
-                    if (wb) wb[(long)q * hw + i] = a;
-                    if (!open) continue;
-                    total++;
-                    ak_taps tp;
-                    if (!offset_taps(ob, hw, i, q, py[t], px[t], h, w, &tp)) continue;
-                    push_taps(img, h, w, c, &tp, a, rows + t * list, wt + t * list, &np[t]);
+                    if (wb) wb[(long)q * hw + i0 + t] = a;
+                    av[t] = open ? a : -1.f;
+                    total += open;
                 }
+                // a NULL source has every key closed (documented), so its map is never read
+                const float *img = values[q / kk] ? values[q / kk] + (long)b * hw * c : NULL;
+                if (img)
+                    fn->push_key_taps(img, h, w, c, nt, py, px, ob + 2L * q * hw + i0, ob + (2L * q + 1) * hw + i0,
+                                      av, rows, wt, list, np);
             }
             fn->gather_tile(c, nt, np, rows, wt, list, 0, y + ((long)b * hw + i0) * c);
         }

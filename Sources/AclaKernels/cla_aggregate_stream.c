@@ -72,14 +72,9 @@ int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, in
         for (int t = 0; t < nt; t++) { np[t] = 0; py[t] = (int)((i0 + t) / w); px[t] = (int)((i0 + t) % w); }
         for (int k = 0; k < kk; k++) {
             const int q = s * kk + k;
-            const float *aq = ab + (long)q * hw + i0;
-            for (int t = 0; t < nt; t++) {
-                const float wq = aq[t];
-                ak_taps tp;
-                // a closed key (weight -1) is never sampled
-                if (wq < 0.f || !offset_taps(ob, hw, i0 + t, q, py[t], px[t], h, w, &tp)) continue;
-                push_taps(img, h, w, c, &tp, wq, rows + t * list, wt + t * list, &np[t]);
-            }
+            // a closed key (weight -1) is never sampled
+            fn->push_key_taps(img, h, w, c, nt, py, px, ob + 2L * q * hw + i0, ob + (2L * q + 1) * hw + i0,
+                              ab + (long)q * hw + i0, rows, wt, list, np);
         }
         fn->gather_tile(c, nt, np, rows, wt, list, add, y + (b * hw + i0) * c);
     }

@@ -19,6 +19,13 @@ typedef struct {
     // dv[(base[p] + (j >> 1) * w + (j & 1)) * c + ch] += wt[4p + j] * dy[p * c + ch], c0 <= ch < c1.
     void (*scatter)(int c, int w, int c0, int c1, long count, const int *base, const float *wt,
                     const float *dy, float *dv);
+    // Appends to pixel t's tap list (rows/wt + t*list, count np[t]) the in-map corners of key
+    // q's sample for each t < nt with a[t] >= 0 (a negative weight marks a closed key): the row
+    // of img (NHWC, one image) and a[t] times the corner's bilinear weight, corners in the order
+    // of push_taps. (py, px): the pixels' coordinates; oy, ox: the key's offsets at the pixels.
+    void (*push_key_taps)(const float *img, int h, int w, int c, int nt, const int *py, const int *px,
+                          const float *oy, const float *ox, const float *a, const float **rows, float *wt,
+                          size_t list, int *np);
 } ak_cla_level_fns;
 
 // The functions of the level ak_cpu_level() chose.
@@ -30,7 +37,10 @@ const ak_cla_level_fns *ak_cla_level(void);
     void ak_cla_corner_dots_##sfx(int c, int nq, int nt, int tile, const float *const *rows,   \
                                   const float *dy, float *d);                                   \
     void ak_cla_scatter_##sfx(int c, int w, int c0, int c1, long count, const int *base,       \
-                              const float *wt, const float *dy, float *dv);
+                              const float *wt, const float *dy, float *dv);                  \
+    void ak_cla_push_key_taps_##sfx(const float *img, int h, int w, int c, int nt, const int *py,  \
+                                    const int *px, const float *oy, const float *ox, const float *a, \
+                                    const float **rows, float *wt, size_t list, int *np);
 AK_CLA_LEVEL_DECL(portable)
 AK_CLA_LEVEL_DECL(avx2)
 AK_CLA_LEVEL_DECL(avx512)

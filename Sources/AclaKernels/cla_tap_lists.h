@@ -18,18 +18,6 @@ static inline void tap_weights(const ak_taps *t, float tw[4]) {
     tw[0] = t->w00; tw[1] = t->w01; tw[2] = t->w10; tw[3] = t->w11;
 }
 
-// Appends the in-range corners of one tap, each weighted by `weight` times its bilinear weight,
-// to a pixel's tap list (rows, weights, count).
-static inline void push_taps(const float *img, int h, int w, int c, const ak_taps *t, float weight,
-                             const float **prow, float *pwt, int *np) {
-    const float *corner[4];
-    float tw[4];
-    tap_rows(img, h, w, c, t, corner);
-    tap_weights(t, tw);
-    for (int j = 0; j < 4; j++)
-        if (corner[j]) { prow[*np] = corner[j]; pwt[*np] = weight * tw[j]; (*np)++; }
-}
-
 static inline int offset_taps(const float *ob, long hw, long i, int q, int y, int x, int h, int w, ak_taps *t) {
     return ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, t);
 }

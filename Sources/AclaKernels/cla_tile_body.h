@@ -3,6 +3,7 @@
 // level; a level with FMA contracts a*b+c (so results agree to rounding, not bits, across levels,
 // and bit for bit between the training and inference paths, which share these loops).
 #include "cla_levels.h"
+#include "cla_tap_lists.h"
 
 typedef float vf __attribute__((vector_size(4 * VL)));
 typedef float vfu __attribute__((vector_size(4 * VL), aligned(4)));   // any float address
@@ -102,5 +103,47 @@ void AK_LEVEL(ak_cla_scatter)(int c, int w, int c0, int c1, long count, const in
             const long at = (long)base[p] + (j >> 1) * (long)w + (j & 1);
             axpy_range(c0, c1, wp[j], g, dv + at * c);
         }
+    }
+}
+
+// The tap arithmetic of ak_taps_make for a run of pixels in plain arrays (so it vectorises),
+// then the lists: interior samples push their four corners without bounds tests.
+void AK_LEVEL(ak_cla_push_key_taps)(const float *img, int h, int w, int c, int nt, const int *py, const int *px,
+                                    const float *oy, const float *ox, const float *a, const float **rows,
+                                    float *wt, size_t list, int *np) {
+    int ok[AK_TILE], y0[AK_TILE], x0[AK_TILE];
+    float w00[AK_TILE], w01[AK_TILE], w10[AK_TILE], w11[AK_TILE];
+    for (int t = 0; t < nt; t++) {
+        const float y = (float)py[t] + oy[t], x = (float)px[t] + ox[t];
+        // the same test as ak_taps_make, before any conversion to int (NaN and huge values fail it)
+        ok[t] = a[t] >= 0.f && y > -1.f && y < (float)h && x > -1.f && x < (float)w;
+        const float yy = ok[t] ? y : 0.f, xx = ok[t] ? x : 0.f;
+        const float fy = floorf(yy), fx = floorf(xx);
+        y0[t] = (int)fy; x0[t] = (int)fx;
+        const float ly = yy - fy, lx = xx - fx, hy = 1.f - ly, hx = 1.f - lx;
+        w00[t] = hy * hx; w01[t] = hy * lx; w10[t] = ly * hx; w11[t] = ly * lx;
+    }
+    for (int t = 0; t < nt; t++) {
+        if (!ok[t]) continue;
+        const float **prow = rows + t * list;
+        float *pwt = wt + t * list;
+        const float at = a[t];
+        const int yt = y0[t], xt = x0[t];
+        int k = np[t];
+        if (yt >= 0 && yt + 1 < h && xt >= 0 && xt + 1 < w) {
+            const float *p = img + ((long)yt * w + xt) * c;
+            prow[k] = p; pwt[k] = at * w00[t];
+            prow[k + 1] = p + c; pwt[k + 1] = at * w01[t];
+            prow[k + 2] = p + (long)w * c; pwt[k + 2] = at * w10[t];
+            prow[k + 3] = p + (long)w * c + c; pwt[k + 3] = at * w11[t];
+            np[t] = k + 4;
+            continue;
+        }
+        const float tw[4] = {w00[t], w01[t], w10[t], w11[t]};
+        for (int j = 0; j < 4; j++) {
+            const int y = yt + (j >> 1), x = xt + (j & 1);
+            if (y >= 0 && y < h && x >= 0 && x < w) { prow[k] = img + ((long)y * w + x) * c; pwt[k] = at * tw[j]; k++; }
+        }
+        np[t] = k;
     }
 }

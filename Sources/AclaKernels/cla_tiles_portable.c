@@ -5,11 +5,11 @@
 #define AK_LEVEL(name) name##_portable
 #include "cla_tile_body.h"
 
-static const ak_cla_level_fns fns_portable = {ak_cla_gather_tile_portable, ak_cla_corner_dots_portable,
-                                              ak_cla_scatter_portable};
-static const ak_cla_level_fns fns_avx2 = {ak_cla_gather_tile_avx2, ak_cla_corner_dots_avx2, ak_cla_scatter_avx2};
-static const ak_cla_level_fns fns_avx512 = {ak_cla_gather_tile_avx512, ak_cla_corner_dots_avx512,
-                                            ak_cla_scatter_avx512};
+#define AK_CLA_FNS(sfx) \
+    {ak_cla_gather_tile_##sfx, ak_cla_corner_dots_##sfx, ak_cla_scatter_##sfx, ak_cla_push_key_taps_##sfx}
+static const ak_cla_level_fns fns_portable = AK_CLA_FNS(portable);
+static const ak_cla_level_fns fns_avx2 = AK_CLA_FNS(avx2);
+static const ak_cla_level_fns fns_avx512 = AK_CLA_FNS(avx512);
 
 const ak_cla_level_fns *ak_cla_level(void) {
     switch (ak_cpu_level()) {

@@ -24,6 +24,10 @@ void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h
                           const float *offsets, const float *dbeta,
                           float *const *dgates, float *doffsets, int nthreads);
 
+// The Gumbel noise of the training gates (GumbelGate.swift) from 2 * count uniforms drawn in
+// order: noise[i] = g(u[2i]) - g(u[2i+1]), g(u) = -log(-log(u + 1e-8) + 1e-8) in double.
+void ak_gumbel_noise(const double *u, long count, float *noise, int nthreads);
+
 // ---- key aggregation (cla_aggregate.c) ----
 // y[b][i][:] = sum_q a_q * S(values[s(q)][b], p_i + offset_q), with a = the masked softmax of
 // the logits: a_q = M_q exp(e_q) / sum_p M_p exp(e_p); y = 0 where no key is open.
