@@ -57,6 +57,7 @@ struct Restore: ParsableCommand {
 
     @OptionGroup var source: RestoreModelOptions
     @OptionGroup var tiling: RestoreTilingOptions
+    @OptionGroup var comparison: RestoreComparisonOptions
     @OptionGroup var runtime: RuntimeOptions
     @Flag(help: "Print only errors.") var quiet = false
     @Option(help: "JPEG quality of .jpg/.jpeg outputs (1..100).") var quality = 95
@@ -109,6 +110,9 @@ struct Restore: ParsableCommand {
             let restorer = Restorer(network: network)
             let options = tiling.options
             let jobs = try jobs()
+            if comparison.isActive, Paths.isDirectory(input) == true {
+                throw AclaError.invalidArgument("--degrade-first and --reference take one image, not the folder \(input)")
+            }
             // the bar's total: every file's passes, from its header (unreadable files count 0)
             let passes = jobs.map { job -> Int in
                 guard let info = try? ImageFile.info(job.input),
@@ -146,13 +150,17 @@ struct Restore: ParsableCommand {
 
     func restoreOne(_ job: Job, index: Int, restorer: Restorer, options: RestoreOptions, bar: RestoreProgressBar) throws {
         let name = Paths.fileName(job.input)
-        let (image, info) = try ImageFile.read(job.input)
+        let (original, info) = try ImageFile.read(job.input)
+        let image = try comparison.input(original, config: restorer.network.config)
         let started = ContinuousClock.now
         let (restored, notes) = try restorer.restore(image, options: options, progress: { p in
             bar.update(file: index, name: name, p)
             return RestoreInterrupt.requested ? .cancel : .proceed
         }, shouldCancel: { RestoreInterrupt.requested })
         try ImageFile.write(restored, to: job.output, quality: quality)
+        if comparison.isActive {
+            try comparison.report(restored: restored, input: image, original: original, config: restorer.network.config)
+        }
         guard !quiet else { return }
         bar.clear()
         for message in info.notes.messages + notes.messages { ImageCommandSupport.note("\(name): \(message)") }

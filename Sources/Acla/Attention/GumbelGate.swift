@@ -30,6 +30,34 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
     }
 }
 
+/// The key gates of a batch (logits [n, ...]): with `pass.sampleNoise` set (the trainer), the
+/// noise of sample b comes from that sample's own stream, so it does not depend on which other
+/// samples share the batch (a data-parallel shard draws what the whole batch would); otherwise
+/// from `pass.rng`, as above.
+func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double, pass: ForwardPass) throws -> Variable {
+    let n = logits.shape.first ?? 0
+    guard mode == .training, var streams = pass.sampleNoise else {
+        return try gumbelGate(logits, mode: mode, temperature: temperature, rng: &pass.rng)
+    }
+    let count = logits.value.count
+    guard streams.count == n, n > 0, count % n == 0 else {
+        throw AclaError.internal("per-sample gumbel noise has \(streams.count) streams for a batch of \(n) (gate logits \(logits.shape))")
+    }
+    let per = count / n
+    // Each sample's uniforms in its own stream's order (U1 then U2 per element); the logs run in
+    // parallel in C with the same bits as `gumbelNoise`.
+    var uniforms = [Double](repeating: 0, count: 2 * count)
+    for b in 0..<n {
+        for j in (2 * b * per)..<(2 * (b + 1) * per) { uniforms[j] = streams[b].uniform() }
+    }
+    var noise = [Float](repeating: 0, count: count)
+    uniforms.withUnsafeBufferPointer { up in
+        noise.withUnsafeMutableBufferPointer { ak_gumbel_noise(up.baseAddress, count, $0.baseAddress, Threads.count) }
+    }
+    pass.sampleNoise = streams
+    return try gumbelGate(logits, noise: noise, hard: true, temperature: temperature)
+}
+
 func gumbelNoise(_ u: Double) -> Double { -Glibc.log(-Glibc.log(u + 1e-8) + 1e-8) }
 
 /// The gate with explicit noise (nil = none): hard (straight-through) or soft. Both have the same
