@@ -2,6 +2,7 @@
 // beta = S(B_s, location of key (s, k))), and its adjoint.
 #include "acla_attention_kernels.h"
 #include "bilinear_taps.h"
+#include <math.h>
 #include <stddef.h>
 
 // One image row at a time: each key plane is then read as a contiguous run of w pixels (the planes
@@ -83,5 +84,15 @@ void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h
                 }
             }
         }
+    }
+}
+
+// noise[i] = g(u[2i]) - g(u[2i+1]) with g(u) = -log(-log(u + 1e-8) + 1e-8), in double as the
+// Swift reference computes it (the same libm, so the same bits), then rounded to float.
+void ak_gumbel_noise(const double *u, long count, float *noise, int nthreads) {
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+    for (long i = 0; i < count; i++) {
+        const double g1 = -log(-log(u[2 * i] + 1e-8) + 1e-8), g2 = -log(-log(u[2 * i + 1] + 1e-8) + 1e-8);
+        noise[i] = (float)(g1 - g2);
     }
 }

@@ -1,6 +1,5 @@
-// Shared by the key-aggregation kernels (cla_aggregate.c, cla_aggregate_stream.c): tap lists
-// of channels-last value maps, their register-blocked weighted sum, and the masked softmax of a
-// tile of pixels.
+// Shared by the key-aggregation kernels (cla_aggregate*.c): tap lists of channels-last value
+// maps and the masked softmax of a tile of pixels (the vector loops are in cla_tile_body.h).
 #ifndef ACLA_CLA_TAP_LISTS_H
 #define ACLA_CLA_TAP_LISTS_H
 #include "bilinear_taps.h"
@@ -19,62 +18,9 @@ static inline void tap_weights(const ak_taps *t, float tw[4]) {
     tw[0] = t->w00; tw[1] = t->w01; tw[2] = t->w10; tw[3] = t->w11;
 }
 
-// Appends the in-range corners of one tap, each weighted by `weight` times its bilinear weight,
-// to a pixel's tap list (rows, weights, count).
-static inline void push_taps(const float *img, int h, int w, int c, const ak_taps *t, float weight,
-                             const float **prow, float *pwt, int *np) {
-    const float *corner[4];
-    float tw[4];
-    tap_rows(img, h, w, c, t, corner);
-    tap_weights(t, tw);
-    for (int j = 0; j < 4; j++)
-        if (corner[j]) { prow[*np] = corner[j]; pwt[*np] = weight * tw[j]; (*np)++; }
-}
-
 static inline int offset_taps(const float *ob, long hw, long i, int q, int y, int x, int h, int w, ak_taps *t) {
     return ak_taps_make(y + ob[2L * q * hw + i], x + ob[(2L * q + 1) * hw + i], h, w, t);
 }
-
-// Eight floats in one vector register (AVX); the unaligned type lets a tap row at any channel
-// offset be loaded directly. Portable GCC/clang vector extensions, no intrinsics.
-typedef float ak_v8 __attribute__((vector_size(32)));
-typedef float ak_v8u __attribute__((vector_size(32), aligned(4)));
-
-// out[ch..ch+8*NB) = (add ? out : 0) + sum_p wt[p] * rows[p][ch..ch+8*NB): the accumulators stay
-// in registers across all taps of the pixel (NB is a constant at every call, so the loops unroll),
-// and the taps are summed in list order, exactly as a per-tap axpy over the same list would.
-#define AK_ACCUMULATE_BLOCK(NB)                                                          \
-    static inline void accumulate_##NB(int np, const float *const *rows, const float *wt, \
-                                       int ch, int add, float *out) {                    \
-        ak_v8 acc[NB];                                                                   \
-        for (int v = 0; v < NB; v++)                                                     \
-            acc[v] = add ? *(const ak_v8u *)(out + ch + 8 * v) : (ak_v8){0};             \
-        for (int p = 0; p < np; p++) {                                                   \
-            const ak_v8 a = (ak_v8){0} + wt[p];                                          \
-            const float *row = rows[p] + ch;                                             \
-            for (int v = 0; v < NB; v++) acc[v] += a * *(const ak_v8u *)(row + 8 * v);  \
-        }                                                                                \
-        for (int v = 0; v < NB; v++) *(ak_v8u *)(out + ch + 8 * v) = acc[v];             \
-    }
-AK_ACCUMULATE_BLOCK(8)
-AK_ACCUMULATE_BLOCK(4)
-AK_ACCUMULATE_BLOCK(1)
-
-// out[0..c) = (add ? out : 0) + sum_p wt[p] * rows[p][0..c), in channel blocks of 64, 32, 8,
-// then single floats.
-static inline void accumulate_taps(int c, int np, const float *const *rows, const float *wt, int add,
-                                   float *out) {
-    int ch = 0;
-    for (; ch + 64 <= c; ch += 64) accumulate_8(np, rows, wt, ch, add, out);
-    for (; ch + 32 <= c; ch += 32) accumulate_4(np, rows, wt, ch, add, out);
-    for (; ch + 8 <= c; ch += 8) accumulate_1(np, rows, wt, ch, add, out);
-    for (; ch < c; ch++) {
-        float s = add ? out[ch] : 0.f;
-        for (int p = 0; p < np; p++) s += wt[p] * rows[p][ch];
-        out[ch] = s;
-    }
-}
-
 
 // Pixels per tile. The key planes ([q][h][w]: offsets, logits, mask) are one map apart (a
 // multiple of 4 KiB for common sizes), so reading every key of ONE pixel touches 4 * r * K lines

@@ -1,4 +1,5 @@
 import XCTest
+import AclaKernels
 @testable import Acla
 
 /// The key gates of ACLA: straight-through, the sparse gather at inference, the open-key
@@ -119,6 +120,25 @@ final class ACLAGateTests: XCTestCase {
         for q in 0..<8 { XCTAssertEqual(Double(probe[q].weight), ex[q] / ex.reduce(0, +), accuracy: 1e-5) }
         _ = try t.run(Self.probing(y: 40, x: 0))
         XCTAssert(t.stack.statistics[1].probe.isEmpty, "a probe outside the map records nothing")
+    }
+
+    /// The parallel C noise (ak_gumbel_noise) gives exactly the serial formula's bits, from
+    /// uniforms drawn in order, whatever the thread count.
+    func testGumbelNoiseKernelEqualsSerialFormula() throws {
+        var rng = RandomGenerator(seed: 5)
+        let count = 1001
+        var u = (0..<(2 * count)).map { _ in rng.uniform() }
+        u[0] = 0; u[3] = 1 - 1e-12   // the ends of [0, 1)
+        for threads: Int32 in [1, 2] {
+            var noise = [Float](repeating: .nan, count: count)
+            u.withUnsafeBufferPointer { up in
+                noise.withUnsafeMutableBufferPointer { ak_gumbel_noise(up.baseAddress, count, $0.baseAddress, threads) }
+            }
+            for i in 0..<count {
+                let want = Float(gumbelNoise(u[2 * i]) - gumbelNoise(u[2 * i + 1]))
+                XCTAssertEqual(noise[i].bitPattern, want.bitPattern, "noise[\(i)] with \(threads) threads")
+            }
+        }
     }
 
     static func probing(y: Int, x: Int) -> ForwardPass {

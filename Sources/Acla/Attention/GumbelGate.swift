@@ -1,3 +1,4 @@
+import AclaKernels
 import Glibc
 
 /// The binary Gumbel gate of ATTENTION.md sections 4-5, element-wise on logits (the sampled
@@ -16,10 +17,14 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
     case .soft:
         return try gumbelGate(logits, noise: nil, hard: false, temperature: temperature)
     case .training:
-        var noise = [Float](repeating: 0, count: logits.value.count)
-        for i in 0..<noise.count {
-            let g1 = gumbelNoise(rng.uniform()), g2 = gumbelNoise(rng.uniform())
-            noise[i] = Float(g1 - g2)
+        // The uniforms are drawn in order here; their logs (the cost) run in parallel in C,
+        // giving the same bits as `gumbelNoise`.
+        let count = logits.value.count
+        var uniforms = [Double](repeating: 0, count: 2 * count)
+        for i in 0..<uniforms.count { uniforms[i] = rng.uniform() }
+        var noise = [Float](repeating: 0, count: count)
+        uniforms.withUnsafeBufferPointer { up in
+            noise.withUnsafeMutableBufferPointer { ak_gumbel_noise(up.baseAddress, count, $0.baseAddress, Threads.count) }
         }
         return try gumbelGate(logits, noise: noise, hard: true, temperature: temperature)
     }
@@ -39,12 +44,15 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
         throw AclaError.internal("per-sample gumbel noise has \(streams.count) streams for a batch of \(n) (gate logits \(logits.shape))")
     }
     let per = count / n
-    var noise = [Float](repeating: 0, count: count)
+    // Each sample's uniforms in its own stream's order (U1 then U2 per element); the logs run in
+    // parallel in C with the same bits as `gumbelNoise`.
+    var uniforms = [Double](repeating: 0, count: 2 * count)
     for b in 0..<n {
-        for i in (b * per)..<((b + 1) * per) {
-            let g1 = gumbelNoise(streams[b].uniform()), g2 = gumbelNoise(streams[b].uniform())
-            noise[i] = Float(g1 - g2)
-        }
+        for j in (2 * b * per)..<(2 * (b + 1) * per) { uniforms[j] = streams[b].uniform() }
+    }
+    var noise = [Float](repeating: 0, count: count)
+    uniforms.withUnsafeBufferPointer { up in
+        noise.withUnsafeMutableBufferPointer { ak_gumbel_noise(up.baseAddress, count, $0.baseAddress, Threads.count) }
     }
     pass.sampleNoise = streams
     return try gumbelGate(logits, noise: noise, hard: true, temperature: temperature)

@@ -25,36 +25,44 @@ func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor
     var status: Int32 = 0
     // Every element of these buffers is written before it is read: no zero fill.
     var weights = try TensorData.buffer(logits.count, zeroed: false)
-    weights.withUnsafeMutableBufferPointer { ap in
-        logits.data.withUnsafeBufferPointer { lp in
-            withOptionalBuffer(mask?.data) { mp in
-                status = ak_cla_key_weights(lp.baseAddress, mp, size.r * size.k, size.n, hw, ap.baseAddress,
-                                            &gathered, threads)
-            }
-        }
-    }
-    guard status == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
     var yLast = try TensorData.buffer(count, zeroed: false)
     var valuesLast = try TensorData.buffer(count, zeroed: false)
-    var first = true
-    for s in 0..<r where present[s] {
-        let v = try value(s)
-        try v.requireShape([n, c, h, w], "value map")
-        v.data.withUnsafeBufferPointer { src in
-            valuesLast.withUnsafeMutableBufferPointer { ak_nchw_to_nhwc(src.baseAddress, size.n, size.c, hw, $0.baseAddress, threads) }
-        }
-        status = valuesLast.withUnsafeBufferPointer { vp in
-            offsets.data.withUnsafeBufferPointer { op in
-                weights.withUnsafeBufferPointer { ap in
-                    yLast.withUnsafeMutableBufferPointer { yp in
-                        ak_cla_aggregate_source(vp.baseAddress, Int32(s), size.r, size.k, size.n, size.c, size.h, size.w,
-                                                op.baseAddress, ap.baseAddress, first ? 0 : 1, yp.baseAddress, threads)
-                    }
+    // One scratch for both kernels (each is done with it when it returns).
+    let scratchFloats = max(Int(ak_cla_key_weights_scratch_floats(size.r * size.k, threads)),
+                            Int(ak_cla_aggregate_source_scratch_floats(size.k, threads)))
+    try Workspace.withScratch(floats: scratchFloats) { sp in
+        weights.withUnsafeMutableBufferPointer { ap in
+            logits.data.withUnsafeBufferPointer { lp in
+                withOptionalBuffer(mask?.data) { mp in
+                    status = ak_cla_key_weights(lp.baseAddress, mp, size.r * size.k, size.n, hw, ap.baseAddress,
+                                                &gathered, sp, threads)
                 }
             }
         }
-        guard status == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
-        first = false
+        guard status == 0 else { throw AclaError.internal("key weights were given no scratch") }
+        var first = true
+        for s in 0..<r where present[s] {
+            let v = try value(s)
+            try v.requireShape([n, c, h, w], "value map")
+            v.data.withUnsafeBufferPointer { src in
+                valuesLast.withUnsafeMutableBufferPointer {
+                    ak_nchw_to_nhwc(src.baseAddress, size.n, size.c, hw, $0.baseAddress, threads)
+                }
+            }
+            status = valuesLast.withUnsafeBufferPointer { vp in
+                offsets.data.withUnsafeBufferPointer { op in
+                    weights.withUnsafeBufferPointer { ap in
+                        yLast.withUnsafeMutableBufferPointer { yp in
+                            ak_cla_aggregate_source(vp.baseAddress, Int32(s), size.r, size.k, size.n, size.c, size.h,
+                                                    size.w, op.baseAddress, ap.baseAddress, first ? 0 : 1,
+                                                    yp.baseAddress, sp, threads)
+                        }
+                    }
+                }
+            }
+            guard status == 0 else { throw AclaError.internal("key aggregation was given no scratch") }
+            first = false
+        }
     }
     var y = try Tensor(uninitialized: [n, c, h, w])
     y.data.withUnsafeMutableBufferPointer { dst in

@@ -97,6 +97,8 @@ struct KeyKernelSizes {
         (self.h, self.w) = (try kernelInt32(h, "attention map height"), try kernelInt32(w, "attention map width"))
         (self.r, self.k) = (try kernelInt32(r, "attention sources"), try kernelInt32(keys, "attention keys"))
         _ = try kernelInt32(checkedProduct(2 * r, keys, "attention key channels"), "attention key channels")
+        // the backward kernel keeps pixel indices of one map as C int
+        _ = try kernelInt32(checkedProduct(h, w, "attention map pixels"), "attention map pixels (height x width)")
     }
 }
 
@@ -185,20 +187,23 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
     // The kernel writes every channel of every pixel, and the transpose every element: neither
     // buffer needs a zero fill first.
     var yLast = try TensorData.buffer(n * hw * c, zeroed: false)
-    yLast.withUnsafeMutableBufferPointer { yp in
-        rc = buffer.withPointers { vp in
-            offsets.value.data.withUnsafeBufferPointer { op in
-                logits.value.data.withUnsafeBufferPointer { lp in
-                    withOptionalBuffer(mask?.value.data) { mp in
-                        ak_cla_aggregate_forward(vp, size.r, size.k, size.n, size.c, size.h, size.w,
-                                                 op.baseAddress, lp.baseAddress, mp, yp.baseAddress, nil,
-                                                 &gathered, threads)
+    let forwardScratch = Int(ak_cla_aggregate_forward_scratch_floats(size.r, size.k, threads))
+    rc = try Workspace.withScratch(floats: forwardScratch) { sp in
+        yLast.withUnsafeMutableBufferPointer { yp in
+            buffer.withPointers { vp in
+                offsets.value.data.withUnsafeBufferPointer { op in
+                    logits.value.data.withUnsafeBufferPointer { lp in
+                        withOptionalBuffer(mask?.value.data) { mp in
+                            ak_cla_aggregate_forward(vp, size.r, size.k, size.n, size.c, size.h, size.w,
+                                                     op.baseAddress, lp.baseAddress, mp, yp.baseAddress, nil,
+                                                     &gathered, sp, threads)
+                        }
                     }
                 }
             }
         }
     }
-    guard rc == 0 else { throw AclaError.outOfMemory("key aggregation could not allocate its scratch") }
+    guard rc == 0 else { throw AclaError.internal("key aggregation was given no scratch") }
     var y = try Tensor(uninitialized: [n, c, h, w])
     y.data.withUnsafeMutableBufferPointer { dst in
         yLast.withUnsafeBufferPointer { ak_nhwc_to_nchw($0.baseAddress, size.n, size.c, hw, dst.baseAddress, threads) }
@@ -217,8 +222,8 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
         if dmask != nil, values.contains(where: { $0 == nil }) {
             throw AclaError.internal("the mask gradient needs every source's values")
         }
-        var scratch = try TensorData.buffer(logits.value.count, zeroed: true)
-        let status = buffer.withPointers { vp in
+        let backwardScratch = Int(ak_cla_aggregate_backward_scratch_floats(size.r, size.k, size.h, size.w, threads))
+        let status = try Workspace.withScratch(floats: backwardScratch) { sp in buffer.withPointers { vp in
             dvalues.withMutablePointers { dvp in
                 withOptionalMutableBuffer(&doff) { dop in
                     withOptionalMutableBuffer(&dlog) { dlp in
@@ -227,11 +232,9 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
                                 logits.value.data.withUnsafeBufferPointer { lp in
                                     withOptionalBuffer(mask?.value.data) { mp in
                                         dyLast.withUnsafeBufferPointer { gp in
-                                            scratch.withUnsafeMutableBufferPointer { sp in
-                                                ak_cla_aggregate_backward(vp, size.r, size.k, size.n, size.c, size.h, size.w,
-                                                                          op.baseAddress, lp.baseAddress, mp, gp.baseAddress,
-                                                                          dvp, dop, dlp, dmp, sp.baseAddress, threads)
-                                            }
+                                            ak_cla_aggregate_backward(vp, size.r, size.k, size.n, size.c, size.h, size.w,
+                                                                      op.baseAddress, lp.baseAddress, mp, gp.baseAddress,
+                                                                      dvp, dop, dlp, dmp, sp, threads)
                                         }
                                     }
                                 }
@@ -240,8 +243,8 @@ func aggregateKeys(values: [Variable?], offsets: Variable, logits: Variable, mas
                     }
                 }
             }
-        }
-        guard status == 0 else { throw AclaError.outOfMemory("key aggregation backward could not allocate its scratch") }
+        } }
+        guard status == 0 else { throw AclaError.internal("key aggregation backward was given no scratch") }
         var grads: [Tensor?] = [doff, dlog]
         for s in values.indices where values[s] != nil {
             grads.append(try dvalues.tensor(s, shape: [n, c, h, w], channelsLast: true))

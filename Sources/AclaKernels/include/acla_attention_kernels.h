@@ -24,6 +24,10 @@ void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h
                           const float *offsets, const float *dbeta,
                           float *const *dgates, float *doffsets, int nthreads);
 
+// The Gumbel noise of the training gates (GumbelGate.swift) from 2 * count uniforms drawn in
+// order: noise[i] = g(u[2i]) - g(u[2i+1]), g(u) = -log(-log(u + 1e-8) + 1e-8) in double.
+void ak_gumbel_noise(const double *u, long count, float *noise, int nthreads);
+
 // ---- key aggregation (cla_aggregate.c) ----
 // y[b][i][:] = sum_q a_q * S(values[s(q)][b], p_i + offset_q), with a = the masked softmax of
 // the logits: a_q = M_q exp(e_q) / sum_p M_p exp(e_p); y = 0 where no key is open.
@@ -31,24 +35,33 @@ void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h
 // logits [n][r*kk][h][w]; mask [n][r*kk][h][w] or NULL (every key open, weight 1).
 // Only keys with mask > 0 are sampled (the sparse gather); their number is added to *gathered.
 // y: NHWC [n][h][w][c]; weights (may be NULL): the a_q, [n][r*kk][h][w].
-// Returns 0, or -1 when a scratch allocation fails.
+// Every kernel of this section takes caller scratch (uninitialised) of the size its
+// *_scratch_floats function gives for the same arguments, and returns 0, or -1 when scratch is
+// NULL. The vector loops run at the CPU level ak_cpu_level() chose (cla_levels.h).
+long ak_cla_aggregate_forward_scratch_floats(int r, int kk, int nthreads);
 int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, int c, int h, int w,
                              const float *offsets, const float *logits, const float *mask,
-                             float *y, float *weights, int64_t *gathered, int nthreads);
+                             float *y, float *weights, int64_t *gathered, float *scratch, int nthreads);
 // The same sum for inference, one source at a time (cla_aggregate_stream.c), bit-identical:
 // ak_cla_key_weights writes a [n][r*kk][h][w] = the a_q of open keys (>= 0) and -1 for closed
 // keys, adding the number of open keys to *gathered; then for each source s in order,
 // ak_cla_aggregate_source adds sum_k a_{s,k} S(values, p_i + offset_{s,k}) over its open keys to
 // y (NHWC; add = 0 for the first source called, which overwrites y instead). values: source s's
-// NHWC map [n][h][w][c]. Both return 0, or -1 when a scratch allocation fails.
+// NHWC map [n][h][w][c].
+long ak_cla_key_weights_scratch_floats(int nq, int nthreads);
 int ak_cla_key_weights(const float *logits, const float *mask, int nq, int n, long hw, float *a,
-                       int64_t *gathered, int nthreads);
+                       int64_t *gathered, float *scratch, int nthreads);
+long ak_cla_aggregate_source_scratch_floats(int kk, int nthreads);
 int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, int c, int h, int w,
-                            const float *offsets, const float *a, int add, float *y, int nthreads);
+                            const float *offsets, const float *a, int add, float *y, float *scratch,
+                            int nthreads);
 // dy NHWC. Accumulates into dvalues[s] (NHWC; array or entries may be NULL), doffsets, dlogits,
 // dmask (each may be NULL). When dmask is requested every key is sampled (closed keys too: the
 // gradient into a closed mask needs its value), so every values[s] must then be non-NULL.
-// scratch: n*r*kk*h*w floats. Returns 0, or -1 when a scratch allocation fails.
+// One image at a time, tiles of query pixels in parallel, then the value scatter with each
+// thread owning a channel range (cla_aggregate_backward.c): results do not depend on the thread
+// count. h * w must fit an int (the scatter records hold pixel indices).
+long ak_cla_aggregate_backward_scratch_floats(int r, int kk, int h, int w, int nthreads);
 int ak_cla_aggregate_backward(const float *const *values, int r, int kk, int n, int c, int h, int w,
                               const float *offsets, const float *logits, const float *mask,
                               const float *dy, float *const *dvalues, float *doffsets,
