@@ -309,6 +309,15 @@ int64_t     acla_image_get_pixel_limit(void);
  * palette. format and notes may be NULL. */
 acla_status acla_image_info(const char *path, int32_t *format, int32_t *channels,
                             int32_t *height, int32_t *width, uint32_t *notes);
+/* Flag of acla_image_info_ex / acla_image_read_ex: keep a PNG's alpha channel as the last
+ * channel (gray + alpha -> 2 channels, RGBA -> 4; tRNS or palette transparency becomes an
+ * alpha channel; 16-bit alpha as round(v/257)); ACLA_IMAGE_NOTE_ALPHA_DROPPED is then never
+ * set. Images without alpha (and every JPEG) decode as without the flag. */
+#define ACLA_IMAGE_READ_KEEP_ALPHA      1u
+/* acla_image_info with flags (0 or ACLA_IMAGE_READ_KEEP_ALPHA; other bits are
+ * ACLA_ERR_INVALID_ARGUMENT): channels is what acla_image_read_ex gives with the same flags. */
+acla_status acla_image_info_ex(const char *path, uint32_t flags, int32_t *format, int32_t *channels,
+                               int32_t *height, int32_t *width, uint32_t *notes);
 /* Decodes a PNG (1..16-bit gray, gray+alpha, RGB, RGBA, palette; alpha dropped; 16-bit as
  * round(v/257)) or JPEG (gray, YCbCr/RGB; CMYK is ACLA_ERR_UNSUPPORTED) to 8 bits. Size
  * `pixels` with acla_image_info: len >= height*width*channels (ACLA_ERR_SHAPE otherwise).
@@ -316,7 +325,13 @@ acla_status acla_image_info(const char *path, int32_t *format, int32_t *channels
  * too. notes may be NULL. */
 acla_status acla_image_read(const char *path, uint8_t *pixels, size_t len, int32_t *channels,
                             int32_t *height, int32_t *width, uint32_t *notes);
+/* acla_image_read with flags (as acla_image_info_ex): with ACLA_IMAGE_READ_KEEP_ALPHA, 1 to 4
+ * channels (size `pixels` with acla_image_info_ex and the same flags). */
+acla_status acla_image_read_ex(const char *path, uint32_t flags, uint8_t *pixels, size_t len,
+                               int32_t *channels, int32_t *height, int32_t *width, uint32_t *notes);
 /* Writes an 8-bit image as PNG (path ending .png) or JPEG (.jpg, .jpeg; RGB as YCbCr 4:2:0).
+ * channels 1 or 3; PNG also 2 (gray + alpha) and 4 (RGBA), which JPEG cannot hold
+ * (ACLA_ERR_UNSUPPORTED).
  * jpeg_quality: 1..100, or 0 for 95; ignored for PNG. The file is written to a temporary
  * name in the same folder and renamed over `path` only when complete, so a failed write never
  * destroys an existing file. */

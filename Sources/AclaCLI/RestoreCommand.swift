@@ -111,7 +111,7 @@ struct Restore: ParsableCommand {
             let jobs = try jobs()
             // the bar's total: every file's passes, from its header (unreadable files count 0)
             let passes = jobs.map { job -> Int in
-                guard let info = try? ImageFile.info(job.input),
+                guard let info = try? ImageFile.info(job.input, keepAlpha: true),
                       let plan = try? restorer.plan(channels: info.channels, height: info.height, width: info.width, options: options)
                 else { return 0 }
                 return plan.passes
@@ -146,18 +146,26 @@ struct Restore: ParsableCommand {
 
     func restoreOne(_ job: Job, index: Int, restorer: Restorer, options: RestoreOptions, bar: RestoreProgressBar) throws {
         let name = Paths.fileName(job.input)
-        let (image, info) = try ImageFile.read(job.input)
+        // alpha is kept: restore upscales (SR) or copies it, and a PNG output keeps it
+        let decoded = try ImageFile.readPixels(job.input, keepAlpha: true)
         let started = ContinuousClock.now
-        let (restored, notes) = try restorer.restore(image, options: options, progress: { p in
+        let (restored, plan) = try restorer.restore(pixels: decoded.pixels, channels: decoded.channels, height: decoded.height,
+                                                    width: decoded.width, options: options, progress: { p in
             bar.update(file: index, name: name, p)
             return RestoreInterrupt.requested ? .cancel : .proceed
         }, shouldCancel: { RestoreInterrupt.requested })
-        try ImageFile.write(restored, to: job.output, quality: quality)
+        var (pixels, channels) = (restored, plan.outputChannels)
+        var extra: [String] = []
+        if plan.layout.hasAlpha, try ImageFile.format(forPath: job.output) == .jpeg {
+            (pixels, channels) = (AlphaChannel.dropped(pixels, channels: channels), channels - 1)
+            extra.append("JPEG has no alpha channel: the restored alpha was not written (use a .png output to keep it)")
+        }
+        try ImageFile.write(pixels: pixels, width: plan.outputWidth, height: plan.outputHeight, channels: channels,
+                            to: job.output, quality: quality)
         guard !quiet else { return }
         bar.clear()
-        for message in info.notes.messages + notes.messages { ImageCommandSupport.note("\(name): \(message)") }
-        let plan = try restorer.plan(channels: image.channels, height: image.height, width: image.width, options: options)
+        for message in decoded.info.notes.messages + plan.notes.messages + extra { ImageCommandSupport.note("\(name): \(message)") }
         let seconds = RestoreProgressBar.seconds(ContinuousClock.now - started)
-        print("wrote \(job.output) (\(restored.width)x\(restored.height)x\(restored.channels), \(plan.grid.count) tile\(plan.grid.count == 1 ? "" : "s"), \(CLIText.format("%.1f", seconds)) s)")
+        print("wrote \(job.output) (\(plan.outputWidth)x\(plan.outputHeight)x\(channels), \(plan.grid.count) tile\(plan.grid.count == 1 ? "" : "s"), \(CLIText.format("%.1f", seconds)) s)")
     }
 }

@@ -10,6 +10,9 @@ final class RestoreTilingTests: XCTestCase {
             let tile = rng.int(1, 120)
             let overlap = rng.int(0, tile - 1)
             let axis = try TileAxis(length: length, tile: tile, overlap: overlap)
+            let a = TileAxis.alignment
+            let alignedSize = tile + ((length - tile) % a + a) % a
+            let aligned = alignedSize < length && alignedSize - overlap >= a
             XCTAssertEqual(axis.windows.count, axis.cores.count)
             XCTAssertEqual(axis.cores.first?.lowerBound, 0)
             XCTAssertEqual(axis.cores.last?.upperBound, length)
@@ -17,10 +20,21 @@ final class RestoreTilingTests: XCTestCase {
                 let (w, c) = (axis.windows[i], axis.cores[i])
                 XCTAssertFalse(c.isEmpty, "\(length) \(tile) \(overlap) \(TestSeed.note)")
                 XCTAssertTrue(w.lowerBound >= 0 && w.upperBound <= length)
-                XCTAssertEqual(w.count, min(tile, length))
+                if axis.count == 1 {
+                    XCTAssertEqual(w, 0..<length)
+                } else if aligned {
+                    // Winograd alignment: starts at multiples of a, ends congruent to the image's end
+                    XCTAssertEqual(w.count, alignedSize)
+                    XCTAssertTrue(w.count >= tile && w.count < tile + a)
+                    XCTAssertEqual(w.lowerBound % a, 0, "\(length) \(tile) \(overlap)")
+                    XCTAssertEqual(w.upperBound % a, length % a, "\(length) \(tile) \(overlap)")
+                } else {
+                    XCTAssertEqual(w.count, tile)
+                }
                 XCTAssertTrue(w.lowerBound <= c.lowerBound && c.upperBound <= w.upperBound)
                 if i > 0 {
                     XCTAssertEqual(axis.cores[i - 1].upperBound, c.lowerBound)
+                    XCTAssertGreaterThanOrEqual(axis.windows[i - 1].upperBound - w.lowerBound, overlap, "shared, \(length) \(tile) \(overlap)")
                     XCTAssertGreaterThanOrEqual(c.lowerBound - w.lowerBound, overlap / 2, "left context, \(length) \(tile) \(overlap)")
                     XCTAssertGreaterThan(w.lowerBound, axis.windows[i - 1].lowerBound)
                 }
@@ -28,8 +42,14 @@ final class RestoreTilingTests: XCTestCase {
                     XCTAssertGreaterThanOrEqual(w.upperBound - c.upperBound, overlap / 2, "right context, \(length) \(tile) \(overlap)")
                 }
             }
-            // no window more than needed: dropping any one leaves pixels uncovered by the rest
-            XCTAssertEqual(axis.count, tile >= length ? 1 : 1 + (length - tile + tile - overlap - 1) / (tile - overlap))
+            // no more windows than needed: unaligned, dropping any one leaves pixels uncovered;
+            // aligned, the step is the largest multiple of a the overlap allows
+            if axis.count > 1 && aligned {
+                let step = (alignedSize - overlap) / a * a
+                XCTAssertEqual(axis.count, 1 + (length - alignedSize + step - 1) / step)
+            } else if axis.count > 1 {
+                XCTAssertEqual(axis.count, 1 + (length - tile + tile - overlap - 1) / (tile - overlap))
+            }
         }
         XCTAssertEqual(try TileAxis(length: 50, tile: 0, overlap: 7).windows, [0..<50])
         XCTAssertThrowsError(try TileAxis(length: 50, tile: 8, overlap: 8))
@@ -38,15 +58,18 @@ final class RestoreTilingTests: XCTestCase {
 
     /// A plain model's output pixel depends only on input pixels within its receptive field; with
     /// an overlap whose half exceeds that radius, tiles must reproduce the untiled output. Any
-    /// misplaced window, core or output offset breaks this. Bit for bit only with im2col
-    /// convolutions: Winograd's rounding depends on a pixel's place in its 4x4 tile, which moves
-    /// with the window's origin, so with the default plans a tile may differ by one level.
+    /// misplaced window, core or output offset breaks this. Bit for bit with im2col and with the
+    /// default plans (Winograd F(4x4) where the CPU has AVX2): windows aligned to its 4x4 tiles
+    /// put every pixel at the same place of its tile as in the whole image, flipped (ensemble) or
+    /// not. F(6x6) tiles are not aligned to: there one level may differ.
     func testTilesBeyondTheReceptiveFieldAreExact() throws {
         try ConvolutionPlan.withAlgorithm(.im2col) { try tilesMatchUntiled(tolerance: 0) }
-        try ConvolutionPlan.withAlgorithm(nil) { try tilesMatchUntiled(tolerance: 1) }
+        try ConvolutionPlan.withAlgorithm(.winograd4x4) { try tilesMatchUntiled(tolerance: 0) }
+        try ConvolutionPlan.withAlgorithm(nil) { try tilesMatchUntiled(tolerance: 0, ensemble: true) }
+        try ConvolutionPlan.withAlgorithm(.winograd6x6) { try tilesMatchUntiled(tolerance: 1) }
     }
 
-    private func tilesMatchUntiled(tolerance: Int) throws {
+    private func tilesMatchUntiled(tolerance: Int, ensemble: Bool = false) throws {
         // receptive radius: head 1 + 2 convs + body conv 1 + upsampler conv 1 + tail (1/2) < 6 input pixels
         for json in [#"{"backbone": "edsr", "scale": 2, "blocks": 1, "features": 6}"#,
                      #"{"backbone": "edsr", "scale": 3, "blocks": 1, "features": 6}"#,
@@ -55,9 +78,9 @@ final class RestoreTilingTests: XCTestCase {
             try RestoreTestModels.randomise(net, seed: 3)
             let restorer = Restorer(network: net)
             let image = try RestoreTestModels.photoCrop()
-            let whole = try restorer.restore(image, options: RestoreOptions(tile: 0)).image
+            let whole = try restorer.restore(image, options: RestoreOptions(tile: 0, ensemble: ensemble)).image
             for (tile, overlap) in [(24, 12), (31, 13), (40, 16), (57, 20)] {
-                let tiled = try restorer.restore(image, options: RestoreOptions(tile: tile, overlap: overlap)).image
+                let tiled = try restorer.restore(image, options: RestoreOptions(tile: tile, overlap: overlap, ensemble: ensemble)).image
                 XCTAssertEqual(tiled.width, whole.width)
                 XCTAssertEqual(tiled.height, whole.height)
                 let diff = RestoreTestModels.maxDifference(tiled.pixels, whole.pixels)

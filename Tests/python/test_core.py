@@ -76,3 +76,27 @@ def test_ctypes_wrapping_is_refused_not_wrapped():
     with pytest.raises(acla.AclaError):
         acla.set_num_threads(2**32 + 2)
     assert acla.get_num_threads() == before
+
+
+def test_max_threads_bounds_set_num_threads():
+    cap = acla.get_max_threads()
+    assert 1 <= cap <= 256
+    before = acla.get_num_threads()
+    assert before <= cap
+    with pytest.raises(acla.AclaError) as info:
+        acla.set_num_threads(cap + 1)
+    assert info.value.status == acla.ERR_INVALID_ARGUMENT and str(cap) in str(info.value)
+    assert acla.get_num_threads() == before
+
+
+def test_bundled_catalog_and_load_default():
+    catalog = acla.models_catalog()
+    names = [m["name"] for m in catalog["models"]]
+    assert "sr-x2" in names and catalog["directory"]
+    m = acla.Model.load_default("sr-x2")
+    assert m.config["scale"] == 2 and m.parameter_count > 0
+    with pytest.raises(acla.AclaError) as info:
+        acla.Model.load_default("no-such-model")
+    assert info.value.status == acla.ERR_INVALID_ARGUMENT and "sr-x2" in str(info.value)
+    with pytest.raises(acla.AclaError):
+        acla.Model.load_default(None)

@@ -57,6 +57,8 @@ PROTOTYPES = {
     "acla_image_get_pixel_limit": (c_int64, []),
     "acla_image_info": (c_int32, [c_char_p, i32p, i32p, i32p, i32p, u32p]),
     "acla_image_read": (c_int32, [c_char_p, u8p, c_size_t, i32p, i32p, i32p, u32p]),
+    "acla_image_info_ex": (c_int32, [c_char_p, c_uint32, i32p, i32p, i32p, i32p, u32p]),
+    "acla_image_read_ex": (c_int32, [c_char_p, c_uint32, u8p, c_size_t, i32p, i32p, i32p, u32p]),
     "acla_image_write": (c_int32, [c_char_p, u8p, c_size_t, c_int32, c_int32, c_int32, c_int32]),
     "acla_resize_output_size": (c_int32, [c_int32, c_int32, c_double, i32p, i32p]),
     "acla_resize_bicubic": (c_int32, [u8p, c_size_t, c_int32, c_int32, c_int32, c_double, c_int32, u8p, c_size_t]),

@@ -150,6 +150,29 @@ def thread_count_the_process_cannot_start(ctx):
     ctx.ok(lib.acla_set_num_threads(before))
 
 
+@case("limits", "acla_set_num_threads")
+def accepted_thread_count_needs_no_later_thread(ctx):
+    """An accepted count's OpenMP workers start inside acla_set_num_threads (right after the
+    trial), not at the next forward: with too little address space left for their stacks, a
+    forward on the calling thread still runs (libomp would abort creating them)."""
+    lib = ctx.lib
+    m = ctx.model("edsr")
+    before = lib.acla_get_num_threads()
+    n = min(lib.acla_get_max_threads(), 40)
+    ctx.step(f"set_num_threads({n})")
+    ctx.ok(lib.acla_set_num_threads(n))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+    # 16 MB: far less than the stacks of the n - 1 workers (libomp's 4 MB or more each)
+    resource.setrlimit(resource.RLIMIT_AS, (used + (16 << 20), hard))
+    try:
+        ctx.step(f"forward on {n} threads with 16 MB of address space left")
+        ctx.forward_ok(m, 1, 3, 6, 5)
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    ctx.ok(lib.acla_set_num_threads(before))
+
+
 def poisoned_checkpoint(ctx, value, name="body.0.body.2.bias", index=2):
     """A valid checkpoint of EDSR with one value of one tensor replaced."""
     lib = ctx.lib
