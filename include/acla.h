@@ -74,6 +74,18 @@ int32_t     acla_get_num_threads(void);
  * 2 x its build's MAX_THREADS: 128 with Debian's OpenBLAS). Every kernel thread may be inside a
  * GEMM, so concurrent calls from several threads should keep callers x threads within it too. */
 int32_t     acla_get_max_threads(void);
+/* The most memory one call may plan to use. acla_model_forward, acla_model_restore and every
+ * training step estimate the working set of the whole call (feature maps alive at once, kernel
+ * scratch, the Winograd weight cache a first pass builds; for a training step every map the
+ * backward pass keeps) from the config and the input size before allocating anything, and
+ * refuse an estimate over this limit, or over the address space the process has left under an
+ * RLIMIT_AS limit (ulimit -v), with ACLA_ERR_OUT_OF_MEMORY naming both figures. The estimate is
+ * an upper bound, 1.3 to 4 times the measured peak (docs/RELIABILITY.md). bytes: the limit, or 0
+ * for the default, the physical memory; above INT64_MAX is ACLA_ERR_INVALID_ARGUMENT.
+ * Process-wide and safe from any thread; each call is estimated alone (concurrent calls add up). */
+acla_status acla_set_memory_limit(uint64_t bytes);
+/* The limit in force (the physical memory unless set). */
+uint64_t    acla_get_memory_limit(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Models: EDSR / RCAN backbones with optional cross-layer attention (docs/MODELS.md)          */

@@ -19,6 +19,8 @@ PROTOTYPES = {
     "acla_status_string": (c_char_p, [c_int32]),
     "acla_last_error_message": (c_char_p, []),
     "acla_set_num_threads": (c_int32, [c_int32]),
+    "acla_set_memory_limit": (c_int32, [c_uint64]),
+    "acla_get_memory_limit": (c_uint64, []),
     "acla_get_num_threads": (c_int32, []),
     "acla_get_max_threads": (c_int32, []),
     # models

@@ -1,0 +1,54 @@
+import XCTest
+@testable import Acla
+
+final class WorkingSetTests: XCTestCase {
+    static let configs = [
+        #"{"backbone": "edsr", "scale": 2, "blocks": 2, "features": 16}"#,
+        #"{"backbone": "edsr", "scale": 3, "blocks": 2, "features": 16}"#,
+        #"{"backbone": "edsr", "scale": 4, "blocks": 2, "features": 16}"#,
+        #"{"backbone": "edsr", "task": "denoise", "channels": 1, "blocks": 3, "features": 16}"#,
+        #"{"backbone": "rcan", "scale": 2, "groups": 2, "blocks": 2, "features": 16, "reduction": 4}"#,
+        #"{"backbone": "edsr", "scale": 2, "blocks": 4, "features": 16, "attention": {"kind": "acla", "positions": [1, 3], "keys": 8}}"#,
+        #"{"backbone": "edsr", "scale": 2, "blocks": 4, "features": 16, "attention": {"kind": "cla", "positions": [2, 4], "keys": 4}}"#,
+        #"{"backbone": "edsr", "scale": 2, "blocks": 4, "features": 16, "attention": {"kind": "nl", "positions": [2]}}"#,
+        #"{"backbone": "edsr", "scale": 2, "blocks": 4, "features": 16, "attention": {"kind": "clnl", "positions": [2, 4]}}"#,
+        #"{"backbone": "edsr", "scale": 2, "blocks": 4, "features": 16, "attention": {"kind": "se", "positions": [2, 4]}}"#,
+        #"{"backbone": "edsr", "scale": 2, "blocks": 4, "features": 16, "attention": {"kind": "acla", "positions": "all", "keys": 4}}"#,
+    ]
+
+    /// The estimate bounds the measured peak of tensor memory (first pass: with the Winograd
+    /// weight cache; later passes), evaluation and training, on several sizes and batches, and
+    /// is not wildly above it (a factor of 4 at most: small maps, where the kernels' scratch and
+    /// the weight cache dominate, are the loosest).
+    func testEstimateBoundsTheMeasuredPeak() throws {
+        var rng = TestSeed.generator(17)
+        for json in Self.configs {
+            for (n, h, w) in [(1, 9, 7), (2, 24, 20), (1, rng.int(30, 60), rng.int(30, 60))] {
+                let net = try RestoreTestModels.network(json)
+                let ch = net.config.channels
+                let x = try Tensor(shape: [n, ch, h, w], data: (0..<(n * ch * h * w)).map { _ in Float(rng.int(0, 255)) })
+                let eval = WorkingSet.forwardBytes(net, batch: n, height: h, width: w, training: false)
+                for round in 0..<2 {
+                    TensorMemory.resetPeak()
+                    let base = TensorMemory.inUse
+                    _ = try net.forward(x)
+                    let peak = TensorMemory.peak - base
+                    print("WS eval \(round) \(n)x\(h)x\(w) ratio \(Double(eval) / Double(peak)) \(json)")
+                    XCTAssertGreaterThanOrEqual(eval, peak, "eval \(json) \(n)x\(h)x\(w) round \(round) \(TestSeed.note)")
+                    if round == 0 { XCTAssertLessThanOrEqual(eval, 4 * peak, "eval \(json) \(n)x\(h)x\(w)") }
+                }
+                let trainer = try Trainer(network: net, options: TrainerOptions())
+                let s = net.config.scale
+                let target = try Tensor(shape: [n, ch, h * s, w * s], data: (0..<(n * ch * h * w * s * s)).map { _ in Float(rng.int(0, 255)) })
+                let train = WorkingSet.forwardBytes(net, batch: n, height: h, width: w, training: true)
+                TensorMemory.resetPeak()
+                let base = TensorMemory.inUse
+                try trainer.step(input: x, target: target)
+                let peak = TensorMemory.peak - base
+                print("WS train \(n)x\(h)x\(w) ratio \(Double(train) / Double(peak)) \(json)")
+                XCTAssertGreaterThanOrEqual(train, peak, "train \(json) \(n)x\(h)x\(w) \(TestSeed.note)")
+                XCTAssertLessThanOrEqual(train, 4 * peak, "train \(json) \(n)x\(h)x\(w)")
+            }
+        }
+    }
+}
