@@ -51,4 +51,41 @@ final class WorkingSetTests: XCTestCase {
             }
         }
     }
+
+    /// Over the limit, a forward and a restore are refused before allocating any tensor memory
+    /// (the measured peak does not move), naming the estimate and the limit; the restore's
+    /// output is untouched. 0 restores the default.
+    func testOverTheLimitNothingIsAllocated() throws {
+        let net = try RestoreTestModels.network(Self.configs[0])
+        let x = try Tensor(shape: [1, 3, 64, 64], data: (0..<(3 * 64 * 64)).map { Float($0 % 251) })
+        let estimate = WorkingSet.forwardBytes(net, batch: 1, height: 64, width: 64, training: false)
+        try MemoryLimit.set(estimate - 1)
+        defer { try? MemoryLimit.set(0) }
+        TensorMemory.resetPeak()
+        let before = TensorMemory.inUse
+        XCTAssertThrowsError(try net.forward(x)) { error in
+            let e = error as? AclaError
+            XCTAssertEqual(e?.status, .outOfMemory)
+            XCTAssertTrue(e?.message.contains("\(estimate) bytes") ?? false, e?.message ?? "")
+            XCTAssertTrue(e?.message.contains("\(estimate - 1) bytes") ?? false, e?.message ?? "")
+        }
+        XCTAssertEqual(TensorMemory.peak, before, "a refused forward allocated tensor memory")
+        let restorer = Restorer(network: net)
+        let plan = try restorer.plan(channels: 3, height: 64, width: 64, options: RestoreOptions(tile: 0))
+        let input = [UInt8](repeating: 90, count: plan.inputCount)
+        var output = [UInt8](repeating: 17, count: plan.outputCount)
+        try input.withUnsafeBufferPointer { src in
+            try output.withUnsafeMutableBufferPointer { dst in
+                XCTAssertThrowsError(try restorer.restore(plan, input: src, output: dst)) {
+                    XCTAssertEqual(($0 as? AclaError)?.status, .outOfMemory)
+                }
+            }
+        }
+        XCTAssertTrue(output.allSatisfy { $0 == 17 }, "a refused restore wrote its output")
+        try MemoryLimit.set(estimate)
+        _ = try net.forward(x)
+        try MemoryLimit.set(0)
+        XCTAssertEqual(MemoryLimit.bytes, MemoryLimit.defaultBytes)
+        XCTAssertThrowsError(try MemoryLimit.set(-1))
+    }
 }
