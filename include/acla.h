@@ -65,9 +65,12 @@ const char *acla_last_error_message(void);
  * most the cap). 1 <= n <= acla_get_max_threads(), else ACLA_ERR_INVALID_ARGUMENT. Before n is
  * accepted, n threads are actually started (with OpenMP's stack size) and ended: a count the
  * process cannot run (an address-space or thread limit) is ACLA_ERR_OUT_OF_MEMORY naming how many
- * started, and the count stays unchanged (OpenMP would abort the process instead). Process-wide
- * and safe to call from any thread (a forward already running uses the new count from its next
- * kernel on). */
+ * started, and the count stays unchanged (OpenMP would abort the process instead). Once accepted,
+ * OpenMP's team of n for the calling thread is started at once and kept, so that thread's
+ * forwards create no thread; other threads' first forwards still do, and libomp aborts if the
+ * process cannot run them by then (call this on each thread that runs forwards; see
+ * docs/RELIABILITY.md, "Threads"). Process-wide and safe to call from any thread (a forward
+ * already running uses the new count from its next kernel on). */
 acla_status acla_set_num_threads(int32_t n);
 int32_t     acla_get_num_threads(void);
 /* The cap of acla_set_num_threads: min(256, the GEMM calls OpenBLAS can run at once, which is
