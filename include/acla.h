@@ -543,7 +543,9 @@ acla_status acla_trainer_validation(const acla_trainer *trainer, double *psnr, d
  * outputs are quantised once, as round(clamp(x, 0, 255)).
  *
  * Tiling: the model runs on windows of `tile` x `tile` input pixels (default 256; 0 = the whole
- * image as one window) of which neighbours share at least `overlap` pixels (default 64); each output
+ * image as one window; sides rounded up by at most 3 pixels so that windows align with the 4x4
+ * tiles of the Winograd convolution, which makes tiled output equal untiled output away from the
+ * cuts) of which neighbours share at least `overlap` pixels (default 64); each output
  * pixel comes from the window in which it lies farthest from an edge, so peak memory grows with
  * the tile, not the image. Attention reads keys anywhere in its window, so tiled output may
  * differ from untiled near the cuts (docs/RESTORE.md has measured figures). Tiles run one after
