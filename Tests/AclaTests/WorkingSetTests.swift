@@ -1,3 +1,4 @@
+import Glibc
 import XCTest
 @testable import Acla
 
@@ -33,7 +34,6 @@ final class WorkingSetTests: XCTestCase {
                     let base = TensorMemory.inUse
                     _ = try net.forward(x)
                     let peak = TensorMemory.peak - base
-                    print("WS eval \(round) \(n)x\(h)x\(w) ratio \(Double(eval) / Double(peak)) \(json)")
                     XCTAssertGreaterThanOrEqual(eval, peak, "eval \(json) \(n)x\(h)x\(w) round \(round) \(TestSeed.note)")
                     if round == 0 { XCTAssertLessThanOrEqual(eval, 4 * peak, "eval \(json) \(n)x\(h)x\(w)") }
                 }
@@ -45,7 +45,6 @@ final class WorkingSetTests: XCTestCase {
                 let base = TensorMemory.inUse
                 try trainer.step(input: x, target: target)
                 let peak = TensorMemory.peak - base
-                print("WS train \(n)x\(h)x\(w) ratio \(Double(train) / Double(peak)) \(json)")
                 XCTAssertGreaterThanOrEqual(train, peak, "train \(json) \(n)x\(h)x\(w) \(TestSeed.note)")
                 XCTAssertLessThanOrEqual(train, 4 * peak, "train \(json) \(n)x\(h)x\(w)")
             }
@@ -87,5 +86,21 @@ final class WorkingSetTests: XCTestCase {
         try MemoryLimit.set(0)
         XCTAssertEqual(MemoryLimit.bytes, MemoryLimit.defaultBytes)
         XCTAssertThrowsError(try MemoryLimit.set(-1))
+    }
+
+    /// Behind the estimate, an allocation that still fails (here: 1 GiB under an address-space
+    /// limit of 256 MiB more than the process uses) is `AclaError.outOfMemory`, never a trap.
+    func testAllocationFailureIsStillAnError() throws {
+        var saved = rlimit()
+        XCTAssertEqual(getrlimit(Int32(RLIMIT_AS.rawValue), &saved), 0)
+        guard let used = MemoryLimit.virtualSize() else { throw XCTSkip("no /proc/self/statm") }
+        var tight = saved
+        tight.rlim_cur = rlim_t(used + (256 << 20))
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_AS.rawValue), &tight), 0)
+        defer { _ = setrlimit(Int32(RLIMIT_AS.rawValue), &saved) }
+        XCTAssertThrowsError(try Tensor(uninitialized: [1 << 28], what: "test tensor")) {
+            XCTAssertEqual(($0 as? AclaError)?.status, .outOfMemory)
+            XCTAssertTrue(($0 as? AclaError)?.message.contains("could not allocate 1073741824 bytes") ?? false)
+        }
     }
 }

@@ -61,7 +61,7 @@ public enum MemoryLimit {
     }
 
     /// VmSize in bytes, from /proc/self/statm (its first field, in pages).
-    private static func virtualSize() -> Int? {
+    static func virtualSize() -> Int? {
         let fd = open("/proc/self/statm", O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
