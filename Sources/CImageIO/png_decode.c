@@ -132,11 +132,7 @@ int aci_png_open(FILE *file, const char *path, int64_t max_pixels, uint32_t flag
     info->format = ACI_FORMAT_PNG;
     info->width = (int32_t)width;
     info->height = (int32_t)height;
-    if (keep_alpha && s->channels != 2 && s->channels != 4) {
-        int rc2 = aci_fail(msg, ACI_ERR_INTERNAL, "%s: libpng gave %d channels for an image with alpha", path, s->channels);
-        aci_png_close(s);
-        return rc2;
-    }
+    // keeping alpha, every channel libpng gives (1..4: a tRNS it ignored leaves 1 or 3)
     info->channels = keep_alpha ? s->channels : (s->channels >= 3 ? 3 : 1);
     info->notes = notes;
     *out = s;
