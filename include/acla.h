@@ -173,8 +173,9 @@ acla_status acla_model_output_size(const acla_model *model, int32_t height, int3
  * the raw float output (unclamped, unrounded) as NCHW. n, c, h, w must be positive
  * (ACLA_ERR_INVALID_ARGUMENT), values finite (see acla_model_set_allow_nonfinite), c the model's channels and output_len exactly
  * n * out_channels * out_height * out_width (ACLA_ERR_SHAPE); all is checked before either
- * buffer is touched. Inputs whose feature maps would exceed the library's memory limit are
- * ACLA_ERR_OUT_OF_MEMORY (restore large images in tiles). */
+ * buffer is touched. Inputs whose feature maps would exceed the library's per-map limit, or whose
+ * estimated working set exceeds acla_set_memory_limit or the address space left, are
+ * ACLA_ERR_OUT_OF_MEMORY before anything is allocated (restore large images in tiles). */
 acla_status acla_model_forward(acla_model *model, const float *input, int32_t n, int32_t c,
                                int32_t h, int32_t w, float *output, size_t output_len);
 /* By default acla_model_forward refuses input holding a NaN or an infinity (the output would be
