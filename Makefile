@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 BUILD := build
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config binutils libcairo2-dev valgrind
+APT_PACKAGES := libopenblas-dev libomp-dev libpng-dev libjpeg62-turbo-dev pkg-config binutils libcairo2-dev valgrind libopenmpi-dev openmpi-bin
 SONAME_VERSION := 0.1.0
 
 # `make install` puts the Python package here (PYTHON_SITEDIR=... overrides): add it to

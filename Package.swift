@@ -10,6 +10,8 @@ let clangResourceInclude: String = {
     let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []).sorted()
     return base + "/" + (versions.last ?? "14.0.6") + "/include"
 }()
+// Open MPI for the acla tool's --distributed mpi (Debian libopenmpi-dev); libacla.so links none.
+let mpiRoot = ProcessInfo.processInfo.environment["ACLA_MPI_ROOT"] ?? "/usr/lib/x86_64-linux-gnu/openmpi"
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path
 
 // Baseline x86-64-v2 only: AVX2/FMA and AVX-512 code is in functions with target attributes,
@@ -67,9 +69,15 @@ let package = Package(
                 ]),
             ]
         ),
+        .target(
+            name: "CMPIShim",
+            path: "Sources/CMPIShim",
+            cSettings: [.unsafeFlags(["-I\(mpiRoot)/include", "-O2"])],
+            linkerSettings: [.unsafeFlags(["-L\(mpiRoot)/lib"]), .linkedLibrary("mpi")]
+        ),
         .executableTarget(
             name: "AclaCLI",
-            dependencies: ["Acla", "CCairo", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Acla", "CCairo", "CMPIShim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/AclaCLI"
         ),
         .testTarget(

@@ -23,6 +23,8 @@ BASE = {"backbone": "edsr", "scale": 2, "blocks": 16, "features": 64, "res_scale
 VARIANTS = {
     "edsr-baseline": BASE,
     "edsr-baseline+acla": dict(BASE, attention={"kind": "acla", "positions": [2, 7, 9, 13, 15], "keys": 16}),
+    # the full EDSR (32 x 256, res_scale 0.1): only with --only edsr (docs/DISTRIBUTED.md)
+    "edsr": {"backbone": "edsr", "scale": 2, "blocks": 32, "features": 256, "res_scale": 0.1},
 }
 
 
@@ -45,7 +47,7 @@ def main():
     y = rng.uniform(0, 255, (args.batch, 3, 2 * args.patch, 2 * args.patch)).astype(np.float32)
     medians = {}
     for name, config in VARIANTS.items():
-        if args.only and name != args.only:
+        if (args.only and name != args.only) or (name == "edsr" and args.only != "edsr"):
             continue
         with acla.Model.create(config) as m, acla.Trainer(m) as t:
             t.step(x, y)   # warm-up (workspace filled)
@@ -60,7 +62,7 @@ def main():
         print(f"{name}: median {medians[name]:.2f} s/step, min {min(times):.2f} s over {args.steps} steps "
               f"(batch {args.batch}, {args.patch}x{args.patch}, {args.threads} threads); RSS after each step "
               f"{', '.join(f'{r:.0f}' for r in rss)} MB; peak RSS so far {peak:.0f} MB", flush=True)
-    if len(medians) == 2:
+    if "edsr-baseline" in medians and "edsr-baseline+acla" in medians:
         a, b = medians["edsr-baseline+acla"], medians["edsr-baseline"]
         print(f"ratio ACLA / plain: {a / b:.2f}")
 

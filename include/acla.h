@@ -175,7 +175,10 @@ acla_status acla_model_output_size(const acla_model *model, int32_t height, int3
  * n * out_channels * out_height * out_width (ACLA_ERR_SHAPE); all is checked before either
  * buffer is touched. Inputs whose feature maps would exceed the library's per-map limit, or whose
  * estimated working set exceeds acla_set_memory_limit or the address space left, are
- * ACLA_ERR_OUT_OF_MEMORY before anything is allocated (restore large images in tiles). */
+ * ACLA_ERR_OUT_OF_MEMORY before anything is allocated (restore large images in tiles). The last
+ * layer writes straight into output (no copy after the pass), so after a failure once the pass
+ * has started (out of memory) its contents are unspecified. input and output may be the same
+ * buffer (a same-resolution model in place): the result is then copied in at the end. */
 acla_status acla_model_forward(acla_model *model, const float *input, int32_t n, int32_t c,
                                int32_t h, int32_t w, float *output, size_t output_len);
 /* By default acla_model_forward refuses input holding a NaN or an infinity (the output would be
@@ -521,6 +524,28 @@ acla_status acla_trainer_run(acla_trainer *trainer, const char *run_json, acla_p
                              void *user);
 /* Mean PSNR / SSIM of the last validation acla_trainer_run did (ACLA_ERR_STATE before any). */
 acla_status acla_trainer_validation(const acla_trainer *trainer, double *psnr, double *ssim);
+
+/* Data-parallel training (docs/DISTRIBUTED.md). The host links MPI (or anything else) and gives
+ * the trainer its rank, the world size and an all-reduce: allreduce(user, buffer, count, timeout)
+ * must replace buffer[0..count) by its element-wise sum over every rank (the same result on every
+ * rank) within timeout_seconds and return 0, or return non-zero (the trainer's call then fails
+ * with ACLA_ERR_STATE naming the rank, the step and the code, parameters unchanged; the host
+ * should then end the job: the ranks may have diverged). Called on the thread of the trainer
+ * call, several times per step, in the same order on every rank.
+ * Each rank then passes its own shard of the global batch to acla_trainer_step (shards in rank
+ * order make the global batch); gradients are weighted by each shard's share and summed, so
+ * every rank applies the same update, that of one process stepping on the whole batch (up to
+ * float rounding of the summation order). Gumbel noise is drawn per sample of the global batch.
+ * acla_trainer_run: "batch" is the global batch, each rank draws its shard; rank 0 alone writes
+ * the checkpoint, the best model and the log and validates; a cancelling progress callback on
+ * any rank stops every rank after the next step. Call acla_trainer_save on rank 0 only.
+ * bucket_floats: gradients go out in calls of at most this many floats (0: 1048576);
+ * timeout_seconds: passed to every call (0: 300). allreduce NULL detaches the communicator (the
+ * other arguments are then ignored). world_size 1..1048576, 0 <= rank < world_size. */
+typedef int32_t (*acla_allreduce_fn)(void *user, float *buffer, size_t count, double timeout_seconds);
+acla_status acla_trainer_set_communicator(acla_trainer *trainer, int32_t rank, int32_t world_size,
+                                          acla_allreduce_fn allreduce, void *user,
+                                          size_t bucket_floats, double timeout_seconds);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Restoring 8-bit images: tiles, self-ensemble, progress (docs/RESTORE.md)                    */

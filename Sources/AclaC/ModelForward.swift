@@ -25,10 +25,15 @@ public func acla_model_forward(_ model: OpaquePointer?, _ input: UnsafePointer<F
         let x = try Tensor.borrowing(input, shape: shape)
         let pass = box.makePass()
         defer { box.finish(pass) }
-        let y = try network.forward(x, pass: pass)
+        // the last layer writes into the caller's buffer, unless the buffers overlap (in place:
+        // the image residual still reads the input), then the result is copied at the end
+        let overlaps = UnsafeRawPointer(output) < UnsafeRawPointer(input + count)
+            && UnsafeRawPointer(input) < UnsafeRawPointer(output + expected)
+        let destination = overlaps ? nil : UnsafeMutableBufferPointer(start: output, count: expected)
+        let y = try network.forward(x, pass: pass, into: destination)
         guard y.count == expected else { throw AclaError.internal("forward produced \(y.shape), expected \(expected) values") }
         y.data.withUnsafeBufferPointer { src in
-            if let base = src.baseAddress { output.update(from: base, count: expected) }
+            if let base = src.baseAddress, base != output { output.update(from: base, count: expected) }
         }
     }
 }

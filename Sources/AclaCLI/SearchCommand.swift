@@ -8,7 +8,7 @@ struct Search: ParsableCommand {
         commandName: "search",
         abstract: "Search where attention modules go (supernet, two stages), write the derived model.",
         discussion: """
-        Stage 1 trains the supernet's weights for --warmup-steps with every module on; stage 2 alternates one weight step on a training batch and one alpha step on a validation batch for --search-steps, with lambda * log(cost) in the loss and the layer-gate temperature decaying from 5 to 0.5. Both optimisers are Adam lr 1e-4 with a cosine schedule unless --options/--lr/--schedule say otherwise. The positions with alpha >= 0 are kept: --out is a normal checkpoint of that model, ready for `acla train --init`.
+        Stage 1 trains the supernet's weights for --warmup-steps with every module on (from a trained backbone with --init); stage 2 alternates one weight step on a training batch and one alpha step on a validation batch for --search-steps, with lambda * log(cost) in the loss and the layer-gate temperature decaying from 5 to 0.5. Both optimisers are Adam lr 1e-4 with a cosine schedule unless --options/--lr/--schedule say otherwise. The positions with alpha >= 0 are kept: --out is a normal checkpoint of that model, ready for `acla train --init`.
         """)
 
     @Option(help: "Supernet model config (attention positions \"all\"), JSON file or inline.") var config: String
@@ -18,16 +18,18 @@ struct Search: ParsableCommand {
     @Option(help: "The derived model's checkpoint.") var out: String
     @Option(help: "Write the search report as JSON here.") var report: String?
     @Option(help: "The supernet's training checkpoint (default: <out>.supernet.safetensors).") var checkpoint: String?
-    @Option(help: "Continue a search from its supernet checkpoint.") var resume: String?
     @Option(help: "JSON-lines log file (appended; alpha is logged every --log-every steps).") var log: String?
-    @Option(name: .customLong("save-every"), help: "Write the supernet checkpoint every N steps.") var saveEvery: Int64 = 1000
-    @Option(name: .customLong("val-every"), help: "Validate the supernet every N steps.") var valEvery: Int64 = 1000
-    @Option(name: .customLong("log-every"), help: "Log every N steps.") var logEvery: Int64 = 100
-    @Flag(help: "No progress output.") var quiet = false
+    @OptionGroup var start: TrainStartArguments
     @OptionGroup var dataOptions: TrainDataArguments
     @OptionGroup var runtime: RuntimeOptions
+    @OptionGroup var distributed: DistributedArguments
 
     func run() throws {
+        try distributed.session { communicator in try search(communicator) }
+    }
+
+    func search(_ communicator: Communicator?) throws {
+        let leader = communicator?.isLeader ?? true
         try cliGuard(runtime) {
             guard warmupSteps >= 0, searchSteps >= 1 else {
                 throw AclaError.invalidArgument("--warmup-steps must be >= 0 and --search-steps >= 1, got \(warmupSteps) and \(searchSteps)")
@@ -44,22 +46,24 @@ struct Search: ParsableCommand {
                                                          warmupSteps: warmupSteps, searchSteps: searchSteps,
                                                          keepSchedules: dataOptions.schedule != nil || dataOptions.options != nil)
             if dataOptions.options == nil, let lr = dataOptions.lr { options.alphaOptimizer.learningRate = lr }
-            let trainer = try Trainer(network: try Network(config: cfg), options: options)
+            let trainer = try Trainer(network: try start.network(config: cfg), options: options)
+            trainer.communicator = communicator
             let supernetPath = checkpoint ?? (out.lowercased().hasSuffix(".safetensors") ? String(out.dropLast(12)) : out) + ".supernet.safetensors"
-            try createParentFolders([out, report, log, supernetPath])
+            if leader { try createParentFolders([out, report, log, supernetPath]) }
             var request = try dataOptions.request(checkpoint: supernetPath, steps: steps)
             request.settings.keepBest = false
-            (request.settings.saveEvery, request.settings.validateEvery) = (saveEvery, valEvery)
-            (request.settings.logEvery, request.settings.logPath) = (logEvery, log)
-            request.resume = resume
+            start.apply(to: &request.settings)
+            request.settings.logPath = log
+            request.resume = start.resume
             let (run, notes) = try request.makeRun(trainer: trainer)
-            for n in notes { ImageCommandSupport.note(n) }
-            if resume != nil {
+            if leader { for n in notes { ImageCommandSupport.note(n) } }
+            if start.resume != nil {
                 guard trainer.options == options else {
                     throw AclaError.invalidArgument("--resume: the checkpoint's options differ from this command line's (\(TrainerOptionsDiff.describe(trainer.options, options)))")
                 }
             }
-            try runWithProgress(run, quiet: quiet, logEvery: logEvery, label: "search")
+            try runWithProgress(run, quiet: start.quiet || !leader, logEvery: start.logEvery, label: "search")
+            guard leader else { return }
             let (_, result) = try ArchitectureSearch.finish(trainer: trainer, validation: run.validation, derivedPath: out,
                                                             referenceSize: dataOptions.patch)
             print(result.table)

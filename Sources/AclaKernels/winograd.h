@@ -33,7 +33,8 @@ typedef struct ak_wino_shape {
     void ak_wino_gemm_##suffix(const ak_wino_shape *s, const float *u, const float *v, float *mm, \
                                int T, int ldv, int co0, int cg);                                \
     void ak_wino_output_##suffix(const ak_wino_shape *s, const float *mm, int ldv, long t0, int T, \
-                                 int co0, int cg, const float *bias, const ak_conv_epilogue *ep, float *y);
+                                 int co0, int cg, const float *bias, const ak_conv_epilogue *ep, float *y); \
+    void ak_wino_dy_##suffix(const ak_wino_shape *s, const float *dy, long t0, int T, float *d, int ldv);
 AK_WINO_DECLARE(portable)
 AK_WINO_DECLARE(avx2)
 AK_WINO_DECLARE(avx512)

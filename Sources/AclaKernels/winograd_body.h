@@ -225,3 +225,84 @@ void AK_LEVEL(ak_wino_output)(const ak_wino_shape *s, const float *mm, int ldv, 
     if (s->m == 4) wino_output(s, mm, ldv, t0, T, co0, cg, bias, ep, y, 4, 6);
     else wino_output(s, mm, ldv, t0, T, co0, cg, bias, ep, y, 6, 8);
 }
+
+// A v for F(4, 3) (4 inputs, 6 outputs) and F(6, 3) (6 inputs, 8 outputs): the transposes of
+// at4/at6, for the weight gradient's transform of dy (conv2d_winograd_grad.c).
+AK_INLINE void a4(const vf *v, vf *o) {
+    const vf e = v[0] + v[2], f = v[1] + v[3], g = v[0] + 4.f * v[2], k = 2.f * v[1] + 8.f * v[3];
+    o[0] = v[0];
+    o[1] = e + f;
+    o[2] = e - f;
+    o[3] = g + k;
+    o[4] = g - k;
+    o[5] = v[3];
+}
+
+AK_INLINE void a6(const vf *v, vf *o) {
+    const vf e1 = v[0] + v[2] + v[4], f1 = v[1] + v[3] + v[5];
+    const vf e2 = v[0] + 4.f * v[2] + 16.f * v[4], f2 = 2.f * v[1] + 8.f * v[3] + 32.f * v[5];
+    const vf e3 = v[0] + 0.25f * v[2] + 0.0625f * v[4], f3 = 0.5f * v[1] + 0.125f * v[3] + 0.03125f * v[5];
+    o[0] = v[0];
+    o[1] = e1 + f1;
+    o[2] = e1 - f1;
+    o[3] = e2 + f2;
+    o[4] = e2 - f2;
+    o[5] = e3 + f3;
+    o[6] = e3 - f3;
+    o[7] = v[5];
+}
+
+// D[xi][co][ldv] = (A dy A^T)[xi] for the tiles [t0, t0 + T) of a block, VL tiles of a tile row
+// at a time (dy zero outside the map).
+AK_INLINE void wino_dy(const ak_wino_shape *s, const float *dy, long t0, int T, float *dd, int ldv,
+                       const int m, const int t) {
+    const int cout = s->cout, h = s->h, w = s->w;
+    const long hw = (long)h * w;
+    float lanes[6][VL] __attribute__((aligned(64)));
+    vf v[6], R[6][8], col[6], o[8];
+    for (int off = 0; off < T;) {
+        int b, ty, a, L;
+        segment(s, t0 + off, T - off, &b, &ty, &a, &L);
+        const int rows = h - ty * m < m ? h - ty * m : m;
+        for (int co = 0; co < cout; co++) {
+            const float *dc = dy + ((long)b * cout + co) * hw + (long)ty * m * w;
+            for (int l0 = 0; l0 < L; l0 += VL) {
+                const int n = L - l0 < VL ? L - l0 : VL;
+                for (int i = 0; i < m; i++) {
+                    if (i >= rows) {
+                        for (int c = 0; c < t; c++) R[i][c] = vsplat(0.f);
+                        continue;
+                    }
+                    const float *row = dc + (long)i * w;
+                    for (int l = 0; l < VL; l++) {
+                        const int x0 = (a + l0 + l) * m;
+                        for (int j = 0; j < m; j++) lanes[j][l] = l < n && x0 + j < w ? row[x0 + j] : 0.f;
+                    }
+                    for (int j = 0; j < m; j++) v[j] = vload(lanes[j]);
+                    if (m == 4) a4(v, R[i]); else a6(v, R[i]);
+                }
+                const int p = off + l0, room = ldv - p < VL ? ldv - p : VL;
+                for (int c = 0; c < t; c++) {
+                    for (int i = 0; i < m; i++) col[i] = R[i][c];
+                    if (m == 4) a4(col, o); else a6(col, o);
+                    for (int r = 0; r < t; r++) {
+                        float *dst = dd + ((long)(r * t + c) * cout + co) * ldv + p;
+                        if (room == VL) {
+                            vstore(dst, o[r]);
+                        } else {
+                            float tmp[VL];
+                            vstore(tmp, o[r]);
+                            memcpy(dst, tmp, sizeof(float) * (size_t)room);
+                        }
+                    }
+                }
+            }
+        }
+        off += L;
+    }
+}
+
+void AK_LEVEL(ak_wino_dy)(const ak_wino_shape *s, const float *dy, long t0, int T, float *d, int ldv) {
+    if (s->m == 4) wino_dy(s, dy, t0, T, d, ldv, 4, 6);
+    else wino_dy(s, dy, t0, T, d, ldv, 6, 8);
+}

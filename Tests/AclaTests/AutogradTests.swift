@@ -60,21 +60,21 @@ final class AutogradGraphTests: XCTestCase {
         try NumericCheck.checkOp(inputs, rng: &rng, "residual graph", op: op, reference: ref)
     }
 
-    /// Cross-layer attention's pattern: one map sampled by two deformSample calls and also passed
-    /// on, with softmax weights over the samples.
+    /// Cross-layer attention's pattern: one map sampled at two sets of offsets (ACLA's gate
+    /// sampling) and also passed on, with softmax weights over the samples.
     func testSharedKeyBankGraph() throws {
         var rng = TestSeed.generator(602)
-        let (n, c, h, w) = (1, 2, 4, 4)
-        let inputs = [rng.tensor([n, c, h, w]), rng.tensor([n, 2, h, w], -0.45, 0.45), rng.tensor([n, 2, h, w], -0.45, 0.45),
-                      rng.tensor([n, c, h, w], -2, 2)]
+        let (n, keys, h, w) = (1, 2, 4, 4)
+        let inputs = [rng.tensor([n, 1, h, w]), rng.tensor([n, 2 * keys, h, w], -0.45, 0.45),
+                      rng.tensor([n, 2 * keys, h, w], -0.45, 0.45), rng.tensor([n, keys, h, w], -2, 2)]
         // offsets within +-0.45 of each pixel never reach an integer target, so no cell edge is crossed
         let op: ([Variable]) throws -> Variable = { v in
-            let s1 = try deformSample(v[0], offsets: v[1]), s2 = try deformSample(v[0], offsets: v[2])
+            let s1 = try sampleGates([v[0]], offsets: v[1], keys: keys), s2 = try sampleGates([v[0]], offsets: v[2], keys: keys)
             let weights = try softmaxChannels(v[3])
             return try add(try multiply(try add(s1, s2), weights), try add(try pixelShuffle(v[3], factor: 1), try scale(s1, by: 2)))
         }
         let ref: ([Tensor64]) -> Tensor64 = { t in
-            let s1 = Reference64.deformSample(t[0], t[1]), s2 = Reference64.deformSample(t[0], t[2])
+            let s1 = Reference64.sampleAtOffsets(t[0], t[1]), s2 = Reference64.sampleAtOffsets(t[0], t[2])
             let weights = Reference64.softmaxChannels(t[3])
             return Reference64.add(Reference64.multiply(Reference64.add(s1, s2), weights), Reference64.add(t[3], Reference64.scale(s1, 2)))
         }

@@ -95,6 +95,8 @@ struct ModelReference {
                 r = add(conv("body.\(g).body.\(config.blocks)", gr), r)
             }
             r = add(conv("body.\(config.groups)", r), head)
+        default:
+            preconditionFailure("the reference has no backbone \(config.backbone)")  // test code only
         }
         if config.task != .sr { return add(conv("tail.0", r), input) }
         switch config.scale {

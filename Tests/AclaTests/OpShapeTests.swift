@@ -64,19 +64,19 @@ final class OpShapeTests: XCTestCase {
         }
     }
 
-    func testDeformSampleShapeErrors() {
-        let values = v([2, 3, 4, 5])
+    func testGateSamplingShapeErrors() {
+        let gates = v([2, 1, 4, 5])
         let cases: [(String, Variable, Variable)] = [
-            ("values rank", v([3, 4, 5]), v([2, 2, 4, 5])),
-            ("offsets rank", values, v([2, 2, 20])),
-            ("odd offset channels", values, v([2, 3, 4, 5])),
-            ("no keys", values, v([2, 0, 4, 5])),
-            ("batch", values, v([1, 2, 4, 5])),
-            ("height", values, v([2, 2, 5, 5])),
-            ("width", values, v([2, 2, 4, 4])),
+            ("gate rank", v([1, 4, 5]), v([2, 2, 4, 5])),
+            ("gate channels", v([2, 3, 4, 5]), v([2, 2, 4, 5])),
+            ("offsets rank", gates, v([2, 2, 20])),
+            ("offset channels", gates, v([2, 4, 4, 5])),
+            ("batch", gates, v([1, 2, 4, 5])),
+            ("height", gates, v([2, 2, 5, 5])),
+            ("width", gates, v([2, 2, 4, 4])),
         ]
         for (what, a, b) in cases {
-            NumericCheck.assertThrows(.shape, "deformSample \(what)") { try deformSample(a, offsets: b) }
+            NumericCheck.assertThrows(.shape, "sampleGates \(what)") { try sampleGates([a], offsets: b, keys: 1) }
         }
     }
 
@@ -106,10 +106,8 @@ final class OpShapeTests: XCTestCase {
         try run("globalAveragePool", [v(e)], { try globalAveragePool($0[0]) }, [0, 3, 1, 1])
         try run("pixelShuffle", [v([0, 4, 2, 2])], { try pixelShuffle($0[0], factor: 2) }, [0, 1, 4, 4])
         try run("pixelShuffle empty map", [v([1, 4, 0, 3])], { try pixelShuffle($0[0], factor: 2) }, [1, 1, 0, 6])
-        try run("deformSample no channels", [v([1, 0, 3, 3]), v([1, 4, 3, 3])],
-                { try deformSample($0[0], offsets: $0[1]) }, [1, 0, 3, 3])
-        try run("deformSample empty map", [v([1, 2, 0, 3]), v([1, 2, 0, 3])],
-                { try deformSample($0[0], offsets: $0[1]) }, [1, 2, 0, 3])
+        try run("sampleGates empty map", [v([1, 1, 0, 3]), v([1, 2, 0, 3])],
+                { try sampleGates([$0[0]], offsets: $0[1], keys: 1) }, [1, 1, 0, 3])
         try run("l1Loss", [v(e), v(e)], { try l1Loss($0[0], $0[1]) }, [1])
         try run("mseLoss", [v([0]), v([0])], { try mseLoss($0[0], $0[1]) }, [1])
         XCTAssertEqual(try l1Loss(v(e), v(e)).value.data, [0])

@@ -22,7 +22,7 @@ sys.path.insert(0, str(HERE / "hostile"))
 import capi  # noqa: E402
 import harness  # noqa: E402
 import cases_core, cases_model, cases_checkpoint, cases_attention, cases_imaging, cases_files, cases_train, cases_restore  # noqa: E402,F401
-import cases_reliability  # noqa: E402,F401
+import cases_reliability, cases_distributed  # noqa: E402,F401
 
 GROUP_TIMEOUT = 40  # seconds for one child; every group normally needs one or two
 # Every thread reserves address space (stack, malloc arena, OpenBLAS buffers; ~160 MB each), and

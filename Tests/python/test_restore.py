@@ -229,6 +229,30 @@ def test_cli_restore_file_formats_and_quiet(cli, checkpoint, tmp_path):
     assert "overlap" in r.stderr
 
 
+def _scores(line):
+    # "PSNR/SSIM against ...: restored 33.85 dB / 0.9045, bicubic 32.63 dB / 0.8709"
+    parts = line.split(": ", 1)[1].replace(",", "").split()
+    return float(parts[1]), float(parts[-4])
+
+
+def test_cli_degrade_first_and_reference_print_scores_next_to_the_baseline(cli, tmp_path):
+    # the bundled x2 model: IN is degraded (bicubic /2), restored, and measured against IN
+    r = cli("restore", "--degrade-first", "--save-input", tmp_path / "lr.png", CROP, tmp_path / "sr.png")
+    line = next(l for l in r.stdout.splitlines() if l.startswith("PSNR/SSIM against the original (Y, shave 2)"))
+    ours, bicubic = _scores(line)
+    assert ours > bicubic + 0.3, line
+    assert acla.image_info(tmp_path / "lr.png")["width"] == 56
+    # the same pair through --reference gives the same figures
+    r = cli("restore", "--reference", CROP, tmp_path / "lr.png", tmp_path / "sr2.png")
+    assert _scores(next(l for l in r.stdout.splitlines() if l.startswith("PSNR/SSIM")))  == (ours, bicubic)
+    r = cli("restore", "--degrade-first", "--reference", CROP, CROP, tmp_path / "x.png", ok=False)
+    assert "--reference does not apply" in r.stderr
+    r = cli("restore", "--degrade-first", tmp_path, tmp_path / "out", ok=False)
+    assert "take one image" in r.stderr
+    r = cli("restore", "--reference", tmp_path / "lr.png", CROP, tmp_path / "y.png", ok=False)
+    assert "the reference is 56x48" in r.stderr
+
+
 def test_cli_restore_folder_with_a_corrupt_file(cli, checkpoint, tmp_path):
     src = tmp_path / "in"
     src.mkdir()

@@ -131,6 +131,53 @@ def test_cli_train_resume_is_bit_identical_and_search_writes_a_model(np, cli, tm
     assert report["derived_macs"] == report["backbone_macs"] < report["supernet_macs"]
     with acla.Model.load(tmp_path / "derived.safetensors") as derived:
         assert derived.config["attention"]["kind"] == "none"
+    # a supernet whose backbone starts from trained weights (--init): with lr 0 for the weights
+    # the derived model keeps them exactly; a checkpoint of another size is refused by name
+    sup2 = tmp_path / "sup2.json"
+    sup2.write_text(json.dumps({**TINY, "attention": {"kind": "acla", "positions": "all", "keys": 4}}))
+    cli("search", "--config", sup2, "--data", data, "--val-holdout", "1", "--patch", "8", "--batch", "2",
+        "--lambda", "1000", "--warmup-steps", "0", "--search-steps", "4", "--quiet", "--init", tmp_path / "final.safetensors",
+        "--options", json.dumps({"optimizer": {"lr": 0}, "alpha_optimizer": {"lr": 0.5}}),
+        "--out", tmp_path / "derived2.safetensors")
+    with acla.Model.load(tmp_path / "final.safetensors") as a, acla.Model.load(tmp_path / "derived2.safetensors") as b:
+        for name in ("head.0.weight", "body.1.body.2.weight", "tail.1.bias"):
+            assert np.array_equal(a.get_parameter(name), b.get_parameter(name)), name
+    err = cli("search", "--config", sup, "--data", data, "--val-holdout", "1", "--lambda", "1", "--warmup-steps", "0",
+              "--search-steps", "1", "--init", tmp_path / "final.safetensors", "--out", tmp_path / "z.safetensors", ok=False).stderr
+    assert "acla: error:" in err and "head.0.weight" in err
     err = cli("train", "--config", cfg, "--data", tmp_path / "none", "--steps", "1", "--out", tmp_path / "y.safetensors",
               ok=False).stderr
     assert "acla: error:" in err and "none" in err
+
+
+def test_communicator_callback_from_python(np):
+    """Trainer.set_communicator: a world of one with an identity all-reduce steps exactly as no
+    communicator; an exception in the callback fails the step (re-raised, parameters unchanged)."""
+    x, y = batch(np, 21, n=2)
+    calls = []
+
+    def identity(buffer, timeout):
+        calls.append((buffer.dtype, buffer.size, timeout))
+
+    def broken(buffer, timeout):
+        raise TimeoutError("peer gone")
+
+    with acla.Model.create(TINY) as a, acla.Model.create(TINY) as b, acla.Trainer(a, {"seed": 2}) as ta, \
+            acla.Trainer(b, {"seed": 2}) as tb:
+        tb.set_communicator(0, 1, identity, timeout=7.5)
+        for _ in range(2):
+            ta.step(x, y)
+            tb.step(x, y)
+        for name in a.parameter_names:
+            assert np.array_equal(a.get_parameter(name), b.get_parameter(name)), name
+        assert calls and all(d == np.float32 and t == 7.5 for d, _, t in calls), calls[:3]
+        tb.set_communicator(0, 1, broken)
+        before = b.get_parameter("body.0.body.0.weight")
+        with pytest.raises(TimeoutError, match="peer gone"):
+            tb.step(x, y)
+        assert np.array_equal(before, b.get_parameter("body.0.body.0.weight"))
+        with pytest.raises(acla.AclaError, match="rank"):
+            tb.set_communicator(3, 2, identity)
+        tb.set_communicator(0, 1, None)
+        tb.step(x, y)
+        assert tb.step_count == 3

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Trains the bundled sr-x2 model (EDSR 8 blocks x 32 features, x2) on ../shared/data/photos, the
 # only images that may be used for training (2 held out for validation). Resumes from the
-# committed checkpoint train.safetensors (step 2,750; the bundled model is its step-2,000 export); --steps is the run's total (the schedule halves the rate at
+# committed checkpoint train.safetensors (the bundled model is one of its exports); --steps is the run's total (the schedule halves the rate at
 # 60k and 90k). Export the model afterwards with:
-#   python3 -c "import acla; acla.Model.load('training/sr-x2/train.safetensors').save('models/sr-x2.safetensors')"
-# (PYTHONPATH=examples/python), then update models/catalog.json with the steps and scores.
+#   training/bundle.py training/sr-x2 sr-x2   (from the repository root)
+# which writes the model without optimiser state and records its step and Set5 score in models/catalog.json.
 set -euo pipefail
 cd "$(dirname "$0")"
 ACLA=${ACLA:-../../build/bin/acla}

@@ -91,7 +91,7 @@ final class CrossLayerAttention: AttentionModule {
             var gateMaps: [Variable?] = []
             for (src, on) in zip(sources, active) { gateMaps.append(on ? try gate(src) : nil) }
             let beta = try sampleGates(gateMaps, offsets: offsets, keys: keys)
-            mask = try gumbelGate(beta, mode: pass.mode, temperature: pass.keyTemperature, rng: &pass.rng)
+            mask = try gumbelGate(beta, mode: pass.mode, temperature: pass.keyTemperature, pass: pass)
         }
         let effective = try layerGates.map {
             try effectiveMask(mask, layerGates: $0, sourceLayers: sourceLayers, keys: keys, shape: [n, r * keys, h, w])

@@ -25,6 +25,31 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
     }
 }
 
+/// The key gates of a batch (logits [n, ...]): with `pass.sampleNoise` set (the trainer), the
+/// noise of sample b comes from that sample's own stream, so it does not depend on which other
+/// samples share the batch (a data-parallel shard draws what the whole batch would); otherwise
+/// from `pass.rng`, as above.
+func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double, pass: ForwardPass) throws -> Variable {
+    let n = logits.shape.first ?? 0
+    guard mode == .training, var streams = pass.sampleNoise else {
+        return try gumbelGate(logits, mode: mode, temperature: temperature, rng: &pass.rng)
+    }
+    let count = logits.value.count
+    guard streams.count == n, n > 0, count % n == 0 else {
+        throw AclaError.internal("per-sample gumbel noise has \(streams.count) streams for a batch of \(n) (gate logits \(logits.shape))")
+    }
+    let per = count / n
+    var noise = [Float](repeating: 0, count: count)
+    for b in 0..<n {
+        for i in (b * per)..<((b + 1) * per) {
+            let g1 = gumbelNoise(streams[b].uniform()), g2 = gumbelNoise(streams[b].uniform())
+            noise[i] = Float(g1 - g2)
+        }
+    }
+    pass.sampleNoise = streams
+    return try gumbelGate(logits, noise: noise, hard: true, temperature: temperature)
+}
+
 func gumbelNoise(_ u: Double) -> Double { -Glibc.log(-Glibc.log(u + 1e-8) + 1e-8) }
 
 /// The gate with explicit noise (nil = none): hard (straight-through) or soft. Both have the same

@@ -38,7 +38,7 @@ struct SourceBuffer {
                     if channelsLast {
                         ak_nchw_to_nhwc(mp.baseAddress, n, c, hw, base + slot * stride, Threads.count)
                     } else {
-                        (base + slot * stride).initialize(from: mp.baseAddress!, count: stride)
+                        if let src = mp.baseAddress { (base + slot * stride).initialize(from: src, count: stride) }
                     }
                 }
             }
@@ -55,14 +55,15 @@ struct SourceBuffer {
 
     func withPointers<R>(_ body: ([UnsafePointer<Float>?]) -> R) -> R {
         data.withUnsafeBufferPointer { p in
-            body(slots.map { s in s.map { p.baseAddress! + $0 * stride } })
+            // an empty map (a zero size) has no storage: its pointers are nil, never read
+            body(slots.map { s in s.flatMap { slot in p.baseAddress.map { $0 + slot * stride } } })
         }
     }
 
     mutating func withMutablePointers<R>(_ body: ([UnsafeMutablePointer<Float>?]) -> R) -> R {
         let (slots, stride) = (self.slots, self.stride)
         return data.withUnsafeMutableBufferPointer { p in
-            body(slots.map { s in s.map { p.baseAddress! + $0 * stride } })
+            body(slots.map { s in s.flatMap { slot in p.baseAddress.map { $0 + slot * stride } } })
         }
     }
 
@@ -72,12 +73,14 @@ struct SourceBuffer {
         let (n, c) = (try kernelInt32(shape[0], "attention batch"), try kernelInt32(shape[1], "attention channels"))
         var t = try Tensor(uninitialized: shape)
         data.withUnsafeBufferPointer { p in
-            let src = p.baseAddress! + slot * stride
+            guard let base = p.baseAddress else { return }  // an empty map: nothing to copy
+            let src = base + slot * stride
             t.data.withUnsafeMutableBufferPointer { tp in
+                guard let dst = tp.baseAddress else { return }
                 if channelsLast {
-                    ak_nhwc_to_nchw(src, n, c, shape[2] * shape[3], tp.baseAddress, Threads.count)
+                    ak_nhwc_to_nchw(src, n, c, shape[2] * shape[3], dst, Threads.count)
                 } else {
-                    tp.baseAddress!.update(from: src, count: stride)
+                    dst.update(from: src, count: stride)
                 }
             }
         }

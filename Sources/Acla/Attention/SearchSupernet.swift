@@ -43,15 +43,18 @@ public final class SearchSupernet {
     }
 
     /// `lambda * log(cost / 1e9)`: the term eq. 14 adds to the reconstruction loss (cost in GMACs).
-    public func costPenalty(lambda: Double, backboneMACs: Double, pass: ForwardPass) throws -> Variable {
+    /// `combine` turns this pass's cost into the one the penalty uses (data-parallel training:
+    /// the mean over every rank's shard, so the term is that of the whole batch).
+    public func costPenalty(lambda: Double, backboneMACs: Double, pass: ForwardPass,
+                            combine: ((Double) throws -> Double)? = nil) throws -> Variable {
         guard lambda.isFinite, lambda >= 0 else {
             throw AclaError.invalidArgument("search cost weight lambda must be finite and >= 0, got \(lambda)")
         }
         let c = try cost(of: pass, backboneMACs: backboneMACs)
-        let value = c.value.data[0]
-        let penalty = Float(lambda * Glibc.log(Double(value) / 1e9))
+        let value = try combine?(Double(c.value.data[0])) ?? Double(c.value.data[0])
+        let penalty = Float(lambda * Glibc.log(value / 1e9))
         return Variable.result(Tensor(shape: [1], repeating: penalty), parents: [c]) { g in
-            [Tensor(shape: [1], repeating: Float(Double(g.data[0]) * lambda / Double(value)))]
+            [Tensor(shape: [1], repeating: Float(Double(g.data[0]) * lambda / value))]
         }
     }
 

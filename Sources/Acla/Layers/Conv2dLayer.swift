@@ -44,7 +44,9 @@ public struct Conv2dLayer {
         plan = ConvolutionPlan(inChannels: inChannels, outChannels: outChannels, kernelSize: kernelSize)
     }
 
-    public func callAsFunction(_ x: Variable, epilogue: ConvolutionEpilogue = .none) throws -> Variable {
-        try plan.forward(x, weight: weight, bias: bias, epilogue: epilogue)
+    /// `destination`: write the output into this buffer (exactly the output's size).
+    public func callAsFunction(_ x: Variable, epilogue: ConvolutionEpilogue = .none,
+                               into destination: UnsafeMutableBufferPointer<Float>? = nil) throws -> Variable {
+        try plan.forward(x, weight: weight, bias: bias, epilogue: epilogue, into: destination)
     }
 }

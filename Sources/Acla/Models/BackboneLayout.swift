@@ -36,7 +36,7 @@ public struct ConvolutionSpec: Equatable, Sendable {
 }
 
 /// Every convolution of a backbone in registry order (EDSR-PyTorch's state_dict order:
-/// sub_mean, add_mean, head, body, tail), computed from the config alone: parameter counts, MACs
+/// sub_mean, add_mean, head, body (the backbone's definition), tail), computed from the config alone: parameter counts, MACs
 /// and the size limit need no allocation, and the Network is built from the same list.
 public struct BackboneLayout: Sendable {
     public let convolutions: [ConvolutionSpec]
@@ -55,27 +55,7 @@ public struct BackboneLayout: Sendable {
             }
         }
         conv("head.0", c.channels, f, 3)
-        switch c.backbone {
-        case .edsr:
-            for i in 0..<c.blocks {
-                conv("body.\(i).body.0", f, f, 3)
-                conv("body.\(i).body.2", f, f, 3)
-            }
-            conv("body.\(c.blocks)", f, f, 3)
-        case .rcan:
-            let squeezed = max(f / c.reduction, 1)
-            for g in 0..<c.groups {
-                for b in 0..<c.blocks {
-                    let p = "body.\(g).body.\(b).body"
-                    conv(p + ".0", f, f, 3)
-                    conv(p + ".2", f, f, 3)
-                    conv(p + ".3.conv_du.0", f, squeezed, 1, .pooled)
-                    conv(p + ".3.conv_du.2", squeezed, f, 1, .pooled)
-                }
-                conv("body.\(g).body.\(c.blocks)", f, f, 3)
-            }
-            conv("body.\(c.groups)", f, f, 3)
-        }
+        specs += c.backbone.definition.bodyConvolutions(c)
         if c.isSuperResolution {
             for (i, stage) in BackboneLayout.upsamplerStages(scale: c.scale).enumerated() {
                 conv("tail.0.\(2 * i)", f, stage.factor * stage.factor * f, 3, .image(factor: stage.inputFactor))

@@ -2,7 +2,7 @@
 /// `ModelConfig.parse`, or in Swift with the initialiser followed by `validate()`; `json` is the
 /// canonical serialisation (checkpoints store it, `acla_model_config` returns it).
 public struct ModelConfig: Equatable, Sendable {
-    public enum Backbone: String, CaseIterable, Sendable { case edsr, rcan }
+    // Backbone: BackboneRegistry.swift
     public enum Task: String, CaseIterable, Sendable { case sr, denoise, demosaic, jpeg }
 
     public var backbone: Backbone
@@ -44,7 +44,7 @@ public struct ModelConfig: Equatable, Sendable {
         self.task = task
         self.scale = scale ?? (task == .sr ? 2 : 1)
         self.channels = channels ?? (task == .jpeg ? 1 : 3)
-        self.blocks = blocks ?? (backbone == .edsr ? 16 : 20)
+        self.blocks = blocks ?? backbone.definition.defaultBlocks
         self.groups = groups ?? 10
         self.features = features ?? 64
         self.resScale = resScale ?? 1
@@ -57,7 +57,7 @@ public struct ModelConfig: Equatable, Sendable {
     public var isSuperResolution: Bool { task == .sr }
 
     /// L: the layers attention can follow (EDSR residual blocks, RCAN residual groups).
-    public var layers: Int { backbone == .edsr ? blocks : groups }
+    public var layers: Int { backbone.definition.layers(self) }
 
     /// Output channels, height and width for an input of height x width.
     public func outputSize(height: Int, width: Int) throws -> (channels: Int, height: Int, width: Int) {
@@ -95,12 +95,7 @@ public struct ModelConfig: Equatable, Sendable {
         guard resScale.isFinite, resScale > 0, resScale <= Limits.resScale.upperBound else {
             throw bad("res_scale", "must be greater than 0 and at most \(Limits.resScale.upperBound), got \(resScale)")
         }
-        if backbone == .rcan {
-            guard resScale == 1 else { throw bad("res_scale", "applies to EDSR only (RCAN's blocks are unscaled), got \(resScale)") }
-            guard features / reduction >= 1 else {
-                throw bad("reduction", "must not exceed features (\(features)) for RCAN's channel attention, got \(reduction)")
-            }
-        }
+        try backbone.definition.validate(self)
         guard seed <= UInt64(Int64.max) else { throw bad("seed", "must be between 0 and \(Int64.max), got \(seed)") }
         try validateAttention()
         // attention counts too: a search supernet's modules grow with L^2 * K (values are bounded
@@ -115,6 +110,6 @@ public struct ModelConfig: Equatable, Sendable {
 
     private func validateAttention() throws {
         try AttentionFactory.validate(attention, features: features, layers: layers,
-                                      layerName: backbone == .edsr ? "blocks" : "groups")
+                                      layerName: backbone.definition.layerKey)
     }
 }

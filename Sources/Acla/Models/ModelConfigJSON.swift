@@ -20,9 +20,9 @@ extension ModelConfig {
         }
         let reader = ConfigReader(object: o, prefix: "")
         guard let backboneName = try reader.string("backbone") else {
-            throw AclaError.invalidArgument("model config: \"backbone\" is required (\"edsr\" or \"rcan\")")
+            throw AclaError.invalidArgument("model config: \"backbone\" is required (\(BackboneRegistry.names.map { "\"\($0)\"" }.joined(separator: " or ")))")
         }
-        let backbone = try reader.enumeration("backbone", backboneName, Backbone.self)
+        let backbone = try reader.backbone(backboneName)
         let task = try reader.string("task").map { try reader.enumeration("task", $0, Task.self) } ?? .sr
         let scale = try reader.integer("scale")
         if task == .sr, scale == nil {
@@ -93,10 +93,7 @@ extension ModelConfig {
         o["task"] = .string(task.rawValue)
         o["scale"] = .integer(scale)
         o["channels"] = .integer(channels)
-        if backbone == .rcan { o["groups"] = .integer(groups) }
-        o["blocks"] = .integer(blocks)
-        o["features"] = .integer(features)
-        if backbone == .edsr { o["res_scale"] = .number(resScale) } else { o["reduction"] = .integer(reduction) }
+        backbone.definition.writeBodyKeys(self, into: &o)
         var a = JSONObject()
         a["kind"] = .string(attention.kind.rawValue)
         if attention.kind != .none {
@@ -146,6 +143,14 @@ private struct ConfigReader {
         case .number(let d): return d
         default: throw fail(key, "a number", v)
         }
+    }
+
+    func backbone(_ raw: String) throws -> ModelConfig.Backbone {
+        guard let b = ModelConfig.Backbone(rawValue: raw) else {
+            let options = BackboneRegistry.names.map { "\"\($0)\"" }.joined(separator: ", ")
+            throw AclaError.invalidArgument("model config: \"\(prefix)backbone\" must be one of \(options), got \"\(AclaError.excerpt(raw))\"")
+        }
+        return b
     }
 
     func enumeration<E: RawRepresentable & CaseIterable>(_ key: String, _ raw: String, _: E.Type) throws -> E

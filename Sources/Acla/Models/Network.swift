@@ -62,25 +62,9 @@ public final class Network {
         subMean = config.isSuperResolution ? try conv("sub_mean") : nil
         addMean = config.isSuperResolution ? try conv("add_mean") : nil
         head = try conv("head.0")
-        switch config.backbone {
-        case .edsr:
-            body = try (0..<config.blocks).map { i in
-                ResidualBlock(conv1: try conv("body.\(i).body.0"), conv2: try conv("body.\(i).body.2"),
-                              resScale: Float(config.resScale))
-            }
-            bodyConv = try conv("body.\(config.blocks)")
-        case .rcan:
-            body = try (0..<config.groups).map { g in
-                let blocks = try (0..<config.blocks).map { b in
-                    let p = "body.\(g).body.\(b).body"
-                    return ResidualChannelAttentionBlock(
-                        conv1: try conv(p + ".0"), conv2: try conv(p + ".2"),
-                        attention: ChannelAttentionLayer(down: try conv(p + ".3.conv_du.0"), up: try conv(p + ".3.conv_du.2")))
-                }
-                return ResidualGroup(blocks: blocks, conv: try conv("body.\(g).body.\(config.blocks)"))
-            }
-            bodyConv = try conv("body.\(config.groups)")
-        }
+        let definition = config.backbone.definition
+        body = try definition.makeBody(config, convolution: conv)
+        bodyConv = try conv(definition.bodyConvolutionName(config))
         if config.isSuperResolution {
             upsampler = Upsampler(stages: try BackboneLayout.upsamplerStages(scale: config.scale).enumerated().map { i, s in
                 (try conv("tail.0.\(2 * i)"), s.factor)
@@ -143,7 +127,10 @@ public final class Network {
     /// The forward pass on the tape (recorded when GradMode is on and parameters want gradients).
     /// The network is only read: everything the call produces goes into `pass`, so several passes
     /// may run on one network from several threads at once.
-    public func forward(_ input: Variable, pass: ForwardPass) throws -> Variable {
+    /// `destination`, when given, receives the output in place (exactly its size; inference
+    /// callers such as the C API pass their own buffer, so no copy follows the pass).
+    public func forward(_ input: Variable, pass: ForwardPass,
+                        into destination: UnsafeMutableBufferPointer<Float>? = nil) throws -> Variable {
         try validateInput(shape: input.shape)
         // the whole pass's memory, before its first allocation (docs/RELIABILITY.md, "Limits")
         let training = GradMode.isEnabled
@@ -165,15 +152,20 @@ public final class Network {
             r = try add(bodyConv(r), features)
             var y = r
             if let upsampler { y = try upsampler(y) }
-            y = try tail(y)
-            let output = try addMean.map { try $0(y) } ?? add(y, input)  // same-resolution tasks: image residual
+            let output: Variable
+            if let addMean {
+                output = try addMean(tail(y), into: destination)
+            } else {  // same-resolution tasks: the image residual, fused into the tail's epilogue
+                output = try tail(y, epilogue: .residual(input, scale: 1), into: destination)
+            }
             attention?.finish(pass: pass)
             return output
         }
     }
 
     /// Inference: evaluation mode unless `pass` says otherwise, no tape, raw float output (unclamped).
-    public func forward(_ input: Tensor, pass: ForwardPass = ForwardPass()) throws -> Tensor {
-        try GradMode.withoutGradients { try forward(Variable(input), pass: pass).value }
+    public func forward(_ input: Tensor, pass: ForwardPass = ForwardPass(),
+                        into destination: UnsafeMutableBufferPointer<Float>? = nil) throws -> Tensor {
+        try GradMode.withoutGradients { try forward(Variable(input), pass: pass, into: destination).value }
     }
 }

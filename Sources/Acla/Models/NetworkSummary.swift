@@ -11,12 +11,7 @@ extension ModelConfig {
         }
         var lines = ["\(backbone.rawValue.uppercased()), \(taskText), \(channels) channel\(channels == 1 ? "" : "s")"
                      + (isSuperResolution ? " (MeanShift, PixelShuffle upsampler)" : " (image residual, no MeanShift)")]
-        switch backbone {
-        case .edsr:
-            lines.append("body: \(blocks) residual blocks x \(features) features, res_scale \(resScale); L = \(layers) layers")
-        case .rcan:
-            lines.append("body: \(groups) residual groups x \(blocks) RCABs x \(features) features, reduction \(reduction); L = \(layers) layers")
-        }
+        lines.append(backbone.definition.bodySummary(self))
         switch (attention.kind, attention.positions) {
         case (.none, _):
             lines.append("attention: none")

@@ -28,26 +28,26 @@ func conv2d(_ x: Variable, weight: Variable, bias: Variable?, epilogue: Convolut
 /// im2col column bands from the current workspace.
 func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry,
                         epilogue: ConvolutionEpilogue, algorithm: ConvolutionAlgorithm,
-                        bandFloats: Int) throws -> Tensor {
+                        bandFloats: Int, into destination: UnsafeMutableBufferPointer<Float>? = nil) throws -> Tensor {
     try epilogue.check(outputShape: g.outputShape)
     // every algorithm writes every output element (bias first), so no zero fill
-    var y = try Tensor(uninitialized: g.outputShape, what: "conv2d output")
+    var y = try ConvolutionOutput(shape: g.outputShape, into: destination)
     let threads = Threads.count
     let scratch = algorithm == .im2col
         ? ak_conv2d_im2col_forward_scratch_floats(g.n, g.cin, g.h, g.w, g.k, bandFloats, threads) : 0
     let status: Int32 = try Workspace.withScratch(floats: Int(scratch)) { sp in
-        y.data.withUnsafeMutableBufferPointer { yp in
+        y.withBase { yp in
             x.data.withUnsafeBufferPointer { xp in
                 weight.data.withUnsafeBufferPointer { wp in
                     withOptionalBuffer(bias?.data) { bp in
                         epilogue.withKernelEpilogue { ep in
                             if algorithm == .reference {
                                 ak_conv2d_reference_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
-                                                            g.cout, g.k, ep, yp.baseAddress, threads)
+                                                            g.cout, g.k, ep, yp, threads)
                                 return 0
                             }
                             return ak_conv2d_im2col_forward(xp.baseAddress, g.n, g.cin, g.h, g.w, wp.baseAddress, bp,
-                                                            g.cout, g.k, ep, yp.baseAddress, sp, bandFloats, threads)
+                                                            g.cout, g.k, ep, yp, sp, bandFloats, threads)
                         }
                     }
                 }
@@ -55,15 +55,16 @@ func convolutionForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: 
         }
     }
     guard status == 0 else { throw AclaError.outOfMemory("conv2d could not allocate its column buffer") }
-    return y
+    return y.tensor
 }
 
 /// The op's result on the tape: the epilogue's backward, then the convolution's (dx, dweight,
 /// dbias) with `backwardAlgorithm` (reference or im2col); `dataGradient`, when given, computes
-/// dx from dy instead (a plan's Winograd path).
+/// dx from dy instead (a plan's Winograd path), and `weightGradient` dweight.
 func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variable?, geometry g: ConvolutionGeometry,
                        epilogue: ConvolutionEpilogue, backwardAlgorithm: ConvolutionAlgorithm,
-                       bandFloats: Int, dataGradient: ((Tensor) throws -> Tensor)? = nil) -> Variable {
+                       bandFloats: Int, dataGradient: ((Tensor) throws -> Tensor)? = nil,
+                       weightGradient: ((Tensor) throws -> Tensor)? = nil) -> Variable {
     var parents = [x, weight]
     if let bias { parents.append(bias) }
     if let r = epilogue.residual { parents.append(r) }
@@ -72,7 +73,8 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
         let (dy, dres) = try epilogue.backward(dyFused, output: y)
         let dxSeparately = x.requiresGrad ? try dataGradient.map { try $0(dy) } : nil
         var dx = x.requiresGrad && dxSeparately == nil ? try Tensor(checkedZeros: x.shape) : nil
-        var dw = weight.requiresGrad ? try Tensor(checkedZeros: weight.shape) : nil
+        let dwSeparately = weight.requiresGrad ? try weightGradient.map { try $0(dy) } : nil
+        var dw = weight.requiresGrad && dwSeparately == nil ? try Tensor(checkedZeros: weight.shape) : nil
         var db = (bias?.requiresGrad ?? false) ? try Tensor(checkedZeros: [Int(g.cout)]) : nil
         let scratch = backwardAlgorithm == .im2col && (dx != nil || dw != nil)
             ? ak_conv2d_im2col_backward_scratch_floats(g.cin, g.h, g.w, g.k, bandFloats) : 0
@@ -99,7 +101,7 @@ func convolutionResult(_ y: Tensor, x: Variable, weight: Variable, bias: Variabl
             }
         } }
         guard rc == 0 else { throw AclaError.outOfMemory("conv2d backward could not allocate its column buffers") }
-        var grads: [Tensor?] = [dxSeparately ?? dx, dw]
+        var grads: [Tensor?] = [dxSeparately ?? dx, dwSeparately ?? dw]
         if bias != nil { grads.append(db) }
         if epilogue.residual != nil { grads.append(dres) }
         return grads

@@ -49,3 +49,18 @@ extension ConvolutionPlan {
         return try body()
     }
 }
+
+extension ConvolutionPlan {
+    private static let weightGradientLock = Mutex()
+    nonisolated(unsafe) private static var winogradDW: Bool = {
+        guard let v = getenv("ACLA_WINOGRAD_DW") else { return true }
+        return String(cString: v) != "0"
+    }()
+
+    /// Whether a Winograd layer's weight gradient runs in the Winograd domain too (else im2col);
+    /// starts as `ACLA_WINOGRAD_DW` (0: off; default on). For A/B measurements and tests.
+    public static var winogradWeightGradients: Bool {
+        get { weightGradientLock.locked { winogradDW } }
+        set { weightGradientLock.locked { winogradDW = newValue } }
+    }
+}

@@ -57,8 +57,9 @@ public final class ConvolutionPlan {
     /// forward; after a Winograd forward the data gradient is a Winograd convolution of dy with
     /// the flipped, transposed weight (a 3x3 convolution again) and the weight and bias
     /// gradients run im2col; otherwise all run im2col.
-    public func forward(_ x: Variable, weight: Variable, bias: Variable?,
-                        epilogue: ConvolutionEpilogue = .none) throws -> Variable {
+    /// `destination`: the caller's buffer for the output (exactly its size), written in place.
+    public func forward(_ x: Variable, weight: Variable, bias: Variable?, epilogue: ConvolutionEpilogue = .none,
+                        into destination: UnsafeMutableBufferPointer<Float>? = nil) throws -> Variable {
         let g = try ConvolutionGeometry(input: x.shape, weight: weight.shape, bias: bias?.shape)
         guard Int(g.cin) == inChannels, Int(g.cout) == outChannels, Int(g.k) == kernelSize else {
             throw AclaError.shape("convolution plan for \(inChannels)->\(outChannels) k\(kernelSize) got weight \(weight.shape)")
@@ -68,10 +69,11 @@ public final class ConvolutionPlan {
         if let tile = algorithm.winogradTile {
             try epilogue.check(outputShape: g.outputShape)
             let u = try winogradWeights(weight, tile: tile, geometry: g)
-            y = try winogradForward(x.value, weights: u, bias: bias?.value, geometry: g, epilogue: epilogue)
+            y = try winogradForward(x.value, weights: u, bias: bias?.value, geometry: g, epilogue: epilogue,
+                                    into: destination)
         } else {
             y = try convolutionForward(x.value, weight: weight.value, bias: bias?.value, geometry: g,
-                                       epilogue: epilogue, algorithm: algorithm, bandFloats: 0)
+                                       epilogue: epilogue, algorithm: algorithm, bandFloats: 0, into: destination)
         }
         var dataGradient: ((Tensor) throws -> Tensor)?
         if let tile = algorithm.winogradTile {
@@ -81,9 +83,14 @@ public final class ConvolutionPlan {
                 return try winogradForward(dy, weights: ut, bias: nil, geometry: gt, epilogue: .none)
             }
         }
+        var weightGradient: ((Tensor) throws -> Tensor)?
+        if let tile = algorithm.winogradTile, ConvolutionPlan.winogradWeightGradients {
+            let input = x.value
+            weightGradient = { dy in try winogradWeightGradient(input, dy: dy, geometry: g, tile: tile) }
+        }
         return convolutionResult(y, x: x, weight: weight, bias: bias, geometry: g, epilogue: epilogue,
                                  backwardAlgorithm: algorithm == .reference ? .reference : .im2col, bandFloats: 0,
-                                 dataGradient: dataGradient)
+                                 dataGradient: dataGradient, weightGradient: weightGradient)
     }
 
     /// The transformed weights for the weight's current version, built at most once per version

@@ -9,6 +9,9 @@ public final class ForwardPass {
     public var mode: Mode
     /// Gumbel noise for ACLA's key gates and the search's layer gates (training mode).
     public var rng: RandomGenerator
+    /// When set (one stream per sample of the batch), ACLA's key-gate noise of sample b comes
+    /// from stream b instead of `rng` (the search's layer gates, one per pass, stay on `rng`).
+    public var sampleNoise: [RandomGenerator]?
     /// Temperature of the per-key gates (ATTENTION.md section 4; default 1).
     public var keyTemperature: Double
     /// Temperature of the search's layer gates s_j (section 5).

@@ -39,6 +39,9 @@ final class NetworkTrainingAdapter {
         var keyTemperature: Double
         var layerTemperature: Double
         var layerGatesOpen: Bool
+        /// Start states of the per-sample key-gate noise streams (one per sample of the batch);
+        /// nil draws it from `gumbelState` too.
+        var sampleNoiseStates: [UInt64]? = nil
         /// The spec's soft test mode (no noise, the sigmoid as the mask) instead of hard gates.
         var soft = false
     }
@@ -64,11 +67,13 @@ final class NetworkTrainingAdapter {
     /// (reconstruction loss, total loss) and the pass.
     @discardableResult
     func lossAndGradients(input: Tensor, target: Tensor, loss kind: LossKind, costLambda: Double?,
-                          pass settings: PassSettings) throws -> (reconstruction: Double, total: Double) {
+                          pass settings: PassSettings,
+                          combineCost: ((Double) throws -> Double)? = nil) throws -> (reconstruction: Double, total: Double) {
         arena.zeroGradients()
         let pass = ForwardPass(mode: settings.soft ? .soft : .training, keyTemperature: settings.keyTemperature,
                                layerTemperature: settings.layerTemperature, layerGatesOpen: settings.layerGatesOpen)
         pass.rng = RandomGenerator(state: settings.gumbelState)
+        pass.sampleNoise = settings.sampleNoiseStates?.map { RandomGenerator(state: $0) }
         pass.workspace = workspace
         pass.shouldCancel = shouldCancel
         return try Workspace.using(workspace) {
@@ -78,7 +83,7 @@ final class NetworkTrainingAdapter {
             var total = reconstruction
             if let lambda = costLambda, let search = network.attention?.search {
                 let backbone = Double(try network.layout.macs(height: input.shape[2], width: input.shape[3]))
-                total = try add(reconstruction, search.costPenalty(lambda: lambda, backboneMACs: backbone, pass: pass))
+                total = try add(reconstruction, search.costPenalty(lambda: lambda, backboneMACs: backbone, pass: pass, combine: combineCost))
             }
             try total.backward()
             return (Double(reconstruction.value.data[0]), Double(total.value.data[0]))

@@ -44,14 +44,23 @@ public struct PatchSampler {
 
     /// Batch `index` of the stream `purpose` (training batches: `.patch`; the search's alpha
     /// steps draw validation-set batches with `.alphaPatch`).
-    public func batch(_ index: Int64, purpose: RandomStreams.Purpose = .patch) throws -> (input: Tensor, target: Tensor) {
-        var input = try Tensor(checkedZeros: inputShape, what: "training input batch")
-        var target = try Tensor(checkedZeros: targetShape, what: "training target batch")
-        for b in 0..<batchSize {
+    /// `samples` picks a slice of the batch (a data-parallel rank's shard): its patches are
+    /// exactly those of the whole batch at those slots.
+    public func batch(_ index: Int64, purpose: RandomStreams.Purpose = .patch,
+                      samples: Range<Int>? = nil) throws -> (input: Tensor, target: Tensor) {
+        let slots = samples ?? 0..<batchSize
+        guard !slots.isEmpty, slots.lowerBound >= 0, slots.upperBound <= batchSize else {
+            throw AclaError.invalidArgument("batch slice \(slots) is not a non-empty part of 0..<\(batchSize)")
+        }
+        var (inShape, outShape) = (inputShape, targetShape)
+        (inShape[0], outShape[0]) = (slots.count, slots.count)
+        var input = try Tensor(checkedZeros: inShape, what: "training input batch")
+        var target = try Tensor(checkedZeros: outShape, what: "training target batch")
+        for b in slots {
             var rng = RandomStreams.generator(seed: seed, purpose, UInt64(bitPattern: index), UInt64(b))
             let (lq, hq) = try patch(&rng)
-            try write(lq, into: &input, slot: b)
-            try write(hq, into: &target, slot: b)
+            try write(lq, into: &input, slot: b - slots.lowerBound)
+            try write(hq, into: &target, slot: b - slots.lowerBound)
         }
         return (input, target)
     }

@@ -9,6 +9,9 @@ public enum RandomStreams {
         case gumbelAlpha = 3
         case alphaPatch = 4
         case validationNoise = 5
+        /// Key-gate noise of sample b (global index in the batch) of weight step t / alpha step t.
+        case gumbelSample = 6
+        case alphaGumbelSample = 7
     }
 
     /// SplitMix64's finaliser: a bijective mix of 64 bits.

@@ -18,6 +18,8 @@ public final class Trainer {
     let adapter: NetworkTrainingAdapter
     let weights: Adam
     let alphaOptimizer: Adam?
+    /// Data-parallel training (nil: this process alone). Every rank must make the same calls.
+    public var communicator: Communicator?
 
     public struct StepResult: Sendable {
         /// The reconstruction loss (L1 or MSE, mean over every element).
@@ -27,6 +29,10 @@ public final class Trainer {
         public let learningRate: Double
         /// Global gradient 2-norm before clipping, over the parameters this step updates.
         public let gradientNorm: Double
+        /// Samples of the whole batch (over every rank).
+        public var globalBatch: Int = 0
+        /// Some rank voted to stop after this step (always false without a communicator).
+        public var stopRequested = false
     }
 
     public init(network: Network, options: TrainerOptions) throws {
@@ -71,24 +77,32 @@ public final class Trainer {
         options = o
     }
 
-    /// One weight step on a batch (NCHW input, target of the model's output shape, 0..255).
+    /// One weight step on a batch (NCHW input, target of the model's output shape, 0..255). With
+    /// a communicator the batch is this rank's shard of the global batch (shards in rank order)
+    /// and `stopRequested` is this rank's vote to stop after the step (`StepResult.stopRequested`
+    /// is then true on every rank when any voted).
     @discardableResult
-    public func step(input: Tensor, target: Tensor) throws -> StepResult {
+    public func step(input: Tensor, target: Tensor, stopRequested: Bool = false) throws -> StepResult {
         try checkBatch(input: input, target: target)
+        let shard = try exchangeShard(samples: input.shape[0], stop: stopRequested, what: "weight step \(step + 1)")
         let stage = isSearch ? options.searchStage(step: step) : 2
-        let settings = NetworkTrainingAdapter.PassSettings(
+        var settings = NetworkTrainingAdapter.PassSettings(
             gumbelState: RandomStreams.state(seed: options.seed, .gumbelWeights, UInt64(bitPattern: step)),
             keyTemperature: options.keyTemperature, layerTemperature: options.layerTemperature(step: step),
             layerGatesOpen: stage == 1)
+        settings.sampleNoiseStates = shard.samples.map {
+            RandomStreams.state(seed: options.seed, .gumbelSample, UInt64(bitPattern: step), UInt64($0))
+        }
         let lambda = isSearch && stage == 2 && options.costLambda > 0 ? options.costLambda : nil
         let lr = learningRate
         let result = try update(weights, input: input, target: target, lambda: lambda, settings: settings, learningRate: lr,
-                                what: "weight step \(step + 1)")
+                                shard: shard, what: "weight step \(step + 1)")
         step += 1
         return result
     }
 
-    /// One step of `search.alpha` only (search stage 2), on a validation batch.
+    /// One step of `search.alpha` only (search stage 2), on a validation batch (a shard of it
+    /// with a communicator, as in `step`).
     @discardableResult
     public func alphaStep(input: Tensor, target: Tensor) throws -> StepResult {
         guard let alphaOptimizer else {
@@ -98,21 +112,30 @@ public final class Trainer {
             throw AclaError.state("alpha steps belong to search stage 2: \(step) weight steps done, stage 1 lasts \(options.searchWarmupSteps)")
         }
         try checkBatch(input: input, target: target)
-        let settings = NetworkTrainingAdapter.PassSettings(
+        let shard = try exchangeShard(samples: input.shape[0], stop: false, what: "alpha step \(alphaStep + 1)")
+        var settings = NetworkTrainingAdapter.PassSettings(
             gumbelState: RandomStreams.state(seed: options.seed, .gumbelAlpha, UInt64(bitPattern: alphaStep)),
             keyTemperature: options.keyTemperature, layerTemperature: options.layerTemperature(step: step), layerGatesOpen: false)
+        settings.sampleNoiseStates = shard.samples.map {
+            RandomStreams.state(seed: options.seed, .alphaGumbelSample, UInt64(bitPattern: alphaStep), UInt64($0))
+        }
         let lr = options.alphaSchedule.rate(base: options.alphaOptimizer.learningRate, step: alphaStep)
         let result = try update(alphaOptimizer, input: input, target: target, lambda: options.costLambda > 0 ? options.costLambda : nil,
-                                settings: settings, learningRate: lr, what: "alpha step \(alphaStep + 1)")
+                                settings: settings, learningRate: lr, shard: shard, what: "alpha step \(alphaStep + 1)")
         alphaStep += 1
         return result
     }
 
     private func update(_ optimizer: Adam, input: Tensor, target: Tensor, lambda: Double?,
-                        settings: NetworkTrainingAdapter.PassSettings, learningRate: Double, what: String) throws -> StepResult {
+                        settings: NetworkTrainingAdapter.PassSettings, learningRate: Double, shard: Shard,
+                        what: String) throws -> StepResult {
         defer { adapter.clearGradients() }
-        let (reconstruction, total) = try adapter.lossAndGradients(input: input, target: target, loss: options.loss,
-                                                                   costLambda: lambda, pass: settings)
+        var (reconstruction, total) = try adapter.lossAndGradients(input: input, target: target, loss: options.loss,
+                                                                   costLambda: lambda, pass: settings,
+                                                                   combineCost: costAcrossRanks(shard: shard, what: what))
+        // distributed: every rank reaches the reductions (a local non-finite loss travels in the
+        // sums), so all ranks take the same decision below
+        if communicator != nil { (reconstruction, total) = try averageAcrossRanks(optimizer, reconstruction, total, shard: shard, what: what) }
         guard reconstruction.isFinite, total.isFinite else {
             throw AclaError.state("\(what): the loss is not finite (\(total)); parameters unchanged (lower the learning rate or set clip_grad_norm)")
         }
@@ -129,7 +152,8 @@ public final class Trainer {
         try arena.withValues { v in
             try arena.withGradients { g in try optimizer.update(values: v, gradients: UnsafeBufferPointer(g), learningRate: learningRate) }
         }
-        return StepResult(loss: reconstruction, totalLoss: total, learningRate: learningRate, gradientNorm: norm)
+        return StepResult(loss: reconstruction, totalLoss: total, learningRate: learningRate, gradientNorm: norm,
+                          globalBatch: shard.globalBatch, stopRequested: shard.stopRequested)
     }
 
     private func checkBatch(input: Tensor, target: Tensor) throws {

@@ -100,28 +100,43 @@ public final class TrainingRun {
         if case .integer(let s)? = run["best_step"] { bestStep = Int64(s) }
     }
 
-    public func saveCheckpoint() throws { try trainer.save(to: settings.checkpointPath, run: runState) }
+    /// Writes the training checkpoint (on rank 0 only when distributed: the others hold the same state).
+    public func saveCheckpoint() throws {
+        guard isLeader else { return }
+        try trainer.save(to: settings.checkpointPath, run: runState)
+    }
+
+    /// Rank 0 of a distributed run, or a single process: the one that writes files and validates.
+    public var isLeader: Bool { trainer.communicator?.isLeader ?? true }
 
     /// Runs steps `trainer.step + 1 ... settings.steps`. `progress` is called after every step;
     /// returning false stops the run: the checkpoint is saved, then `AclaError.cancelled` is thrown.
     /// `interrupt` (checked between layers) stops even inside a step, which then changes nothing;
     /// the checkpoint holds the last complete step (in a search, an alpha step always completes its weight step).
+    /// Distributed (a communicator on the trainer): each rank draws its shard of every batch, rank 0
+    /// alone logs, validates and saves; a stop (interrupt or progress) is voted with the next step
+    /// and every rank stops after that step.
     public func run(interrupt: (() -> Bool)? = nil, progress: (Progress) -> Bool = { _ in true }) throws {
-        let log = try settings.logPath.map { try JSONLinesLog(path: $0) }
+        let comm = trainer.communicator
+        let log = isLeader ? try settings.logPath.map { try JSONLinesLog(path: $0) } : nil
         let start = monotonicSeconds(), firstStep = trainer.step
-        trainer.adapter.shouldCancel = interrupt
+        let shard = try comm.map { try $0.shard(of: settings.batchSize) }
+        // mid-step cancellation would leave the other ranks waiting in the all-reduce
+        trainer.adapter.shouldCancel = comm == nil ? interrupt : nil
         defer { trainer.adapter.shouldCancel = nil }
+        var stopVote = false
         while trainer.step < settings.steps {
             let result: Trainer.StepResult
             var alphaLoss: Double?
             do {
-                let batch = try sampler.batch(trainer.step)
-                result = try trainer.step(input: batch.input, target: batch.target)
+                let batch = try sampler.batch(trainer.step, samples: shard)
+                let vote = comm != nil && (stopVote || interrupt?() == true)
+                result = try trainer.step(input: batch.input, target: batch.target, stopRequested: vote)
                 if let alphaSampler, trainer.options.searchStage(step: trainer.step - 1) == 2 {
                     // a weight step and its alpha step go together: the alpha step is not interrupted
                     trainer.adapter.shouldCancel = nil
-                    defer { trainer.adapter.shouldCancel = interrupt }
-                    let b = try alphaSampler.batch(trainer.alphaStep, purpose: .alphaPatch)
+                    defer { trainer.adapter.shouldCancel = comm == nil ? interrupt : nil }
+                    let b = try alphaSampler.batch(trainer.alphaStep, purpose: .alphaPatch, samples: shard)
                     alphaLoss = try trainer.alphaStep(input: b.input, target: b.target).totalLoss
                 }
             } catch let e as AclaError where e.status == .cancelled {
@@ -130,7 +145,7 @@ public final class TrainingRun {
             }
             let step = trainer.step
             var validated = false
-            if let validation, step % settings.validateEvery == 0 || step == settings.steps {
+            if isLeader, let validation, step % settings.validateEvery == 0 || step == settings.steps {
                 let r = try validation.evaluate { try trainer.evaluate($0) }
                 (lastValidationPSNR, lastValidationSSIM) = (r.meanPSNR, r.meanSSIM)
                 validated = true
@@ -154,7 +169,13 @@ public final class TrainingRun {
             let keepGoing = progress(Progress(step: step, totalSteps: settings.steps, loss: result.loss,
                                               learningRate: result.learningRate, stepsPerSecond: rate,
                                               validationPSNR: lastValidationPSNR, validated: validated))
-            if !keepGoing {
+            if comm != nil {
+                stopVote = stopVote || !keepGoing
+                if result.stopRequested {
+                    try saveCheckpoint()
+                    throw AclaError.cancelled("training stopped at step \(step) (a rank asked to stop); checkpoint saved to '\(settings.checkpointPath)' by rank 0")
+                }
+            } else if !keepGoing {
                 try saveCheckpoint()
                 throw AclaError.cancelled("training stopped at step \(step); checkpoint saved to '\(settings.checkpointPath)'")
             }

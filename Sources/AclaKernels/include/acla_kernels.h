@@ -104,16 +104,13 @@ long ak_winograd_scratch_floats(int n, int cin, int cout, int h, int w, int m, l
 int ak_winograd_forward(const float *x, int n, int cin, int h, int w, const float *u, const float *bias,
                         int cout, int m, const ak_conv_epilogue *ep, float *y, float *scratch,
                         long block_tiles, int nthreads);
+// The weight gradient of the same convolution, accumulated into dweight [cout, cin, 3, 3], with
+// dy [n, cout, h, w] (conv2d_winograd_grad.c). scratch: NULL or
+// ak_winograd_weight_gradient_scratch_floats(...) floats. Return 0, or -1.
+long ak_winograd_weight_gradient_scratch_floats(int n, int cin, int cout, int h, int w, int m, int nthreads);
+int ak_winograd_weight_gradient(const float *x, int n, int cin, int h, int w, const float *dy, int cout, int m,
+                                float *dweight, float *scratch, int nthreads);
 
-// ---- bilinear sampling (bilinear.c), ATTENTION.md section 1 ----
-// values [n, c, h, w]; offsets [n, 2*kk, h, w] holding (dy, dx) per key relative to each pixel;
-// out [n, kk*c, h, w]: out[b, k*c + ch, y, x] = S(values[b, ch], y + dy_k, x + dx_k).
-void ak_deform_sample_forward(const float *values, int n, int c, int h, int w,
-                              const float *offsets, int kk, float *out, int nthreads);
-// Accumulates into dvalues and doffsets (either may be NULL).
-void ak_deform_sample_backward(const float *values, int n, int c, int h, int w,
-                               const float *offsets, int kk, const float *dout,
-                               float *dvalues, float *doffsets, int nthreads);
 // ---- loaded file of an address (image_path.c) ----
 // Copies the path of the loaded object holding `address` (as the loader knows it) into buf;
 // returns 0, or -1 when unknown or longer than cap - 1.

@@ -100,7 +100,7 @@ enum Reference64 {
     }
 
     /// out[n, k*C + c, y, x] = S(values[n, c], y + off[n, 2k, y, x], x + off[n, 2k+1, y, x]).
-    static func deformSample(_ values: Tensor64, _ offsets: Tensor64) -> Tensor64 {
+    static func sampleAtOffsets(_ values: Tensor64, _ offsets: Tensor64) -> Tensor64 {
         let (n, c, h, w) = (values.shape[0], values.shape[1], values.shape[2], values.shape[3])
         let keys = offsets.shape[1] / 2
         var out = Tensor64(zeros: [n, keys * c, h, w])

@@ -91,6 +91,9 @@ PROTOTYPES = {
     "acla_trainer_options": (c_int32, [c_void_p, c_void_p, c_size_t, szp]),
     "acla_trainer_run": (c_int32, [c_void_p, c_char_p, ctypes.CFUNCTYPE(c_int32, c_void_p, c_int64, c_int64), c_void_p]),
     "acla_trainer_validation": (c_int32, [c_void_p, f64p, f64p]),
+    "acla_trainer_set_communicator": (c_int32, [c_void_p, c_int32, c_int32,
+                                                ctypes.CFUNCTYPE(c_int32, c_void_p, f32p, c_size_t, c_double),
+                                                c_void_p, c_size_t, c_double]),
 }
 
 

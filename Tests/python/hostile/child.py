@@ -23,7 +23,7 @@ def main():
     import capi
     import harness
     import cases_core, cases_model, cases_checkpoint, cases_attention, cases_imaging, cases_files, cases_train, cases_restore  # noqa: F401 (register)
-    import cases_reliability  # noqa: F401 (register)
+    import cases_reliability, cases_distributed  # noqa: F401 (register)
     lib = capi.load(library)
     lib.acla_set_num_threads(2)   # see SMALL_FOOTPRINT in test_hostile.py
     cases = harness.CASES[group]

@@ -33,6 +33,10 @@ proto("acla_trainer_set_gate_temperature", status_t, _h, ctypes.c_double, ctypes
 proto("acla_trainer_options", status_t, _h, ctypes.c_char_p, _size_t, ctypes.POINTER(_size_t))
 proto("acla_trainer_run", status_t, _h, cstr, _PROGRESS, ctypes.c_void_p)
 proto("acla_trainer_validation", status_t, _h, _f64p, _f64p)
+# int32_t (*)(void *user, float *buffer, size_t count, double timeout_seconds)
+_ALLREDUCE = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, _f32p, _size_t, ctypes.c_double)
+proto("acla_trainer_set_communicator", status_t, _h, ctypes.c_int32, ctypes.c_int32, _ALLREDUCE, ctypes.c_void_p,
+      _size_t, ctypes.c_double)
 
 
 class Trainer:
@@ -75,9 +79,22 @@ class Trainer:
             raise AclaError(ERR_SHAPE, f"input must be NCHW, got shape {a.shape}")
         n, c, h, w = (int32(int(d), "input dimension") for d in a.shape)
         loss = ctypes.c_double()
-        check(fn(self._live(), a.ctypes.data_as(_f32p), n, c, h, w, t.ctypes.data_as(_f32p), t.size,
-                  ctypes.byref(loss)))
+        self._checked(fn(self._live(), a.ctypes.data_as(_f32p), n, c, h, w, t.ctypes.data_as(_f32p), t.size,
+                         ctypes.byref(loss)))
         return loss.value
+
+    def _checked(self, status):
+        """check(), re-raising what a Python all-reduce callback raised during the call."""
+        errors = getattr(self, "_allreduce_errors", None)
+        try:
+            check(status)
+        except AclaError as e:
+            if errors:
+                raise errors.pop(0) from e
+            raise
+        finally:
+            if errors:
+                errors.clear()
 
     def step(self, x, target) -> float:
         """One optimiser step on a batch; returns the reconstruction loss."""
@@ -139,11 +156,38 @@ class Trainer:
 
         cb = _PROGRESS(call) if progress is not None else _PROGRESS()
         try:
-            check(_lib.acla_trainer_run(self._live(), _config_text(run_options), cb, None))
+            self._checked(_lib.acla_trainer_run(self._live(), _config_text(run_options), cb, None))
         except AclaError:
             if errors:
                 raise errors[0]
             raise
+
+    def set_communicator(self, rank: int, world_size: int, allreduce, bucket_floats: int = 0,
+                         timeout: float = 0.0) -> None:
+        """Data-parallel training (docs/DISTRIBUTED.md): `allreduce(buffer, timeout)` must sum the
+        float32 numpy array `buffer` over every rank in place within `timeout` seconds (raise on
+        failure; the trainer call then fails and the error is re-raised). Each rank then steps on
+        its shard of the global batch, or run()s with "batch" as the global batch. None detaches."""
+        np = numpy("acla.Trainer.set_communicator")
+        if allreduce is None:
+            check(_lib.acla_trainer_set_communicator(self._live(), 0, 1, _ALLREDUCE(), None, 0, 0.0))
+            self._allreduce = None
+            return
+        errors = self._allreduce_errors = []
+
+        def call(_user, buf, count, timeout_seconds):
+            try:
+                view = np.ctypeslib.as_array(buf, shape=(count,)) if count else np.zeros(0, np.float32)
+                allreduce(view, timeout_seconds)
+                return 0
+            except BaseException as e:  # reported as a failed all-reduce; re-raised by the call
+                errors.append(e)
+                return 1
+
+        cb = _ALLREDUCE(call)
+        check(_lib.acla_trainer_set_communicator(self._live(), int32(rank, "rank"), int32(world_size, "world_size"), cb,
+                                                 None, int(bucket_floats), float(timeout)))
+        self._allreduce = cb   # the library keeps the pointer: keep the function alive
 
     @property
     def validation(self) -> tuple:

@@ -1,8 +1,15 @@
 import XCTest
 @testable import Acla
 
-/// deformSample against ATTENTION.md section 1 rendered in float64 (Reference64.bilinear).
-final class OpDeformSampleTests: XCTestCase {
+/// Bilinear sampling at per-pixel offsets (ATTENTION.md section 1, rendered in float64 as
+/// Reference64.bilinear), through ACLA's gate sampling with one source: beta[b, k] is the
+/// one-channel map sampled at pixel + offset of key k. The same taps (bilinear_taps.h) serve the
+/// key aggregation kernels.
+final class GateSamplingTests: XCTestCase {
+    private func sample(_ values: Variable, offsets: Variable) throws -> Variable {
+        try sampleGates([values], offsets: offsets, keys: offsets.shape[1] / 2)
+    }
+
     /// Offsets whose targets y + dy (x + dx) lie in (-1.5, H + 0.5) with fractional parts in
     /// [0.1, 0.9]: inside, partly outside (one or two corners padded) and wholly outside, always
     /// at least 0.1 from an integer so finite differences never straddle a cell edge.
@@ -19,12 +26,12 @@ final class OpDeformSampleTests: XCTestCase {
 
     func testFractionalOffsetsForwardAndGradients() throws {
         var rng = TestSeed.generator(101)
-        for (n, c, h, w, keys) in [(2, 3, 5, 6, 2), (1, 2, 4, 4, 3)] {
+        for (n, c, h, w, keys) in [(2, 1, 5, 6, 2), (1, 1, 4, 4, 3)] {
             let values = rng.tensor([n, c, h, w])
             let offsets = fractionalOffsets(&rng, n: n, keys: keys, h: h, w: w)
-            try NumericCheck.checkOp([values, offsets], rng: &rng, "deformSample \(n)x\(c)x\(h)x\(w) K\(keys)",
-                                     op: { try deformSample($0[0], offsets: $0[1]) },
-                                     reference: { Reference64.deformSample($0[0], $0[1]) })
+            try NumericCheck.checkOp([values, offsets], rng: &rng, "sampled gates \(n)x\(c)x\(h)x\(w) K\(keys)",
+                                     op: { try self.sample($0[0], offsets: $0[1]) },
+                                     reference: { Reference64.sampleAtOffsets($0[0], $0[1]) })
         }
     }
 
@@ -32,7 +39,7 @@ final class OpDeformSampleTests: XCTestCase {
     /// (inside). The coordinate gradient there is the one-sided formula of the spec.
     func testIntegerOffsets() throws {
         var rng = TestSeed.generator(102)
-        let (n, c, h, w, keys) = (2, 2, 4, 5, 3)
+        let (n, c, h, w, keys) = (2, 1, 4, 5, 3)
         let values = rng.tensor([n, c, h, w])
         var offsets = Tensor(zeros: [n, 2 * keys, h, w])
         for b in 0..<n { for k in 0..<keys { for yy in 0..<h { for xx in 0..<w {
@@ -40,9 +47,9 @@ final class OpDeformSampleTests: XCTestCase {
             offsets.data[((b * 2 * keys + 2 * k + 1) * h + yy) * w + xx] = Float(rng.int(-2, w + 1) - xx)
         } } } }
         // Values enter linearly, so their finite differences are exact even at integer locations.
-        try NumericCheck.checkOp([values, offsets], differentiable: [true, false], rng: &rng, "deformSample integer",
-                                 op: { try deformSample($0[0], offsets: $0[1]) },
-                                 reference: { Reference64.deformSample($0[0], $0[1]) })
+        try NumericCheck.checkOp([values, offsets], differentiable: [true, false], rng: &rng, "sampled gates integer",
+                                 op: { try self.sample($0[0], offsets: $0[1]) },
+                                 reference: { Reference64.sampleAtOffsets($0[0], $0[1]) })
         try checkCoordinateGradient(values, offsets, rng: &rng)
     }
 
@@ -50,7 +57,7 @@ final class OpDeformSampleTests: XCTestCase {
     /// no trap; the other keys at the same pixels are unaffected.
     func testNonFiniteAndOutOfRangeOffsets() throws {
         var rng = TestSeed.generator(103)
-        let (n, c, h, w) = (1, 2, 4, 5)
+        let (n, c, h, w) = (1, 1, 4, 5)
         let bad: [(Float, Float)] = [(.nan, 0.3), (0.2, .nan), (.infinity, 0.5), (0.5, -.infinity),
                                      (1e30, 0.1), (0.1, -1e30), (-Float.greatestFiniteMagnitude, 0.2)]
         let keys = bad.count + 1
@@ -74,13 +81,13 @@ final class OpDeformSampleTests: XCTestCase {
             offsets.data[((2 * k + 1) * h + yy) * w + xx] = dx
         } }
         let v = Variable(values, requiresGrad: true), o = Variable(offsets, requiresGrad: true)
-        let y = try deformSample(v, offsets: o)
-        let ref = Reference64.deformSample(Tensor64(values), Tensor64(offsets))
+        let y = try sample(v, offsets: o)
+        let ref = Reference64.sampleAtOffsets(Tensor64(values), Tensor64(offsets))
         XCTAssertFalse(y.value.data.contains { !$0.isFinite }, "non-finite output")
         for k in 0..<(keys - 1) {
             for i in (k * c * h * w)..<((k + 1) * c * h * w) { XCTAssertEqual(y.value.data[i], 0, "key \(k)") }
         }
-        NumericCheck.assertClose(y.value, ref, "deformSample with bad offsets")
+        NumericCheck.assertClose(y.value, ref, "sampled gates with bad offsets")
         try y.backward(gradient: rng.tensor(y.shape))
         let dOffsets = try XCTUnwrap(o.grad)
         XCTAssertFalse(dOffsets.data.contains { !$0.isFinite } || v.grad!.data.contains { !$0.isFinite })
@@ -93,8 +100,8 @@ final class OpDeformSampleTests: XCTestCase {
         } }
         // The values' gradient of the bad keys must be zero too: compare all of it to the reference.
         try NumericCheck.checkOp([values, offsets], differentiable: [true, false], rng: &rng, "values gradient, bad offsets",
-                                 op: { try deformSample($0[0], offsets: $0[1]) },
-                                 reference: { Reference64.deformSample($0[0], $0[1]) })
+                                 op: { try self.sample($0[0], offsets: $0[1]) },
+                                 reference: { Reference64.sampleAtOffsets($0[0], $0[1]) })
     }
 
     private func edgeCase(_ y: Int, _ x: Int) -> Int { (y + 2 * x) % 5 }
@@ -102,8 +109,8 @@ final class OpDeformSampleTests: XCTestCase {
     /// Zero offsets read every pixel itself: the identity, for any number of keys.
     func testZeroOffsetsAreIdentity() throws {
         var rng = TestSeed.generator(104)
-        let values = rng.tensor([1, 3, 4, 6])
-        let y = try deformSample(Variable(values), offsets: Variable(Tensor(zeros: [1, 4, 4, 6])))
+        let values = rng.tensor([1, 1, 4, 6])
+        let y = try sample(Variable(values), offsets: Variable(Tensor(zeros: [1, 4, 4, 6])))
         XCTAssertEqual(Array(y.value.data[0..<values.count]), Array(values.data))
         XCTAssertEqual(Array(y.value.data[values.count...]), Array(values.data))
     }
@@ -113,7 +120,7 @@ final class OpDeformSampleTests: XCTestCase {
         let (n, c, h, w) = (values.shape[0], values.shape[1], values.shape[2], values.shape[3])
         let keys = offsets.shape[1] / 2
         let o = Variable(offsets, requiresGrad: true)
-        let y = try deformSample(Variable(values), offsets: o)
+        let y = try sample(Variable(values), offsets: o)
         let g = rng.tensor(y.shape)
         try y.backward(gradient: g)
         let v64 = Tensor64(values), o64 = Tensor64(offsets), g64 = Tensor64(g)
