@@ -83,7 +83,7 @@ int32_t     acla_get_max_threads(void);
  * backward pass keeps) from the config and the input size before allocating anything, and
  * refuse an estimate over this limit, or over the address space the process has left under an
  * RLIMIT_AS limit (ulimit -v), with ACLA_ERR_OUT_OF_MEMORY naming both figures. The estimate is
- * an upper bound, 1.3 to 4 times the measured peak (docs/RELIABILITY.md). bytes: the limit, or 0
+ * an upper bound, 1.3 to 5 times the measured peak (docs/RELIABILITY.md). bytes: the limit, or 0
  * for the default, the physical memory; above INT64_MAX is ACLA_ERR_INVALID_ARGUMENT.
  * Process-wide and safe from any thread; each call is estimated alone (concurrent calls add up). */
 acla_status acla_set_memory_limit(uint64_t bytes);

@@ -19,7 +19,8 @@ final class WorkingSetTests: XCTestCase {
 
     /// The estimate bounds the measured peak of tensor memory (first pass: with the Winograd
     /// weight cache; later passes), evaluation and training, on several sizes and batches, and
-    /// is not wildly above it (a factor of 4 at most: small maps, where the kernels' scratch and
+    /// is not wildly above it (a factor of 4 at most for a first pass, 5 for a training step: small
+    /// maps, where the kernels' scratch and
     /// the weight cache dominate, are the loosest).
     func testEstimateBoundsTheMeasuredPeak() throws {
         var rng = TestSeed.generator(17)
@@ -46,7 +47,7 @@ final class WorkingSetTests: XCTestCase {
                 try trainer.step(input: x, target: target)
                 let peak = TensorMemory.peak - base
                 XCTAssertGreaterThanOrEqual(train, peak, "train \(json) \(n)x\(h)x\(w) \(TestSeed.note)")
-                XCTAssertLessThanOrEqual(train, 4 * peak, "train \(json) \(n)x\(h)x\(w)")
+                XCTAssertLessThanOrEqual(train, 5 * peak, "train \(json) \(n)x\(h)x\(w)")
             }
         }
     }

@@ -52,19 +52,20 @@ public enum WorkingSet {
         var stagePixels = p, upsamplerPeak = 0.0, upsamplerAll = 0.0, scratch = 0.0, backward = 0.0
         scratch = max(scratch, convScratch(n: n, cin: c.channels, cout: c.features, h: h, w: w, threads: threads))
         scratch = max(scratch, convScratch(n: n, cin: c.features, cout: c.features, h: h, w: w, threads: threads))
-        backward = max(backward, backwardScratch(cin: c.features, h: h, w: w))
+        backward = max(backward, backwardScratch(n: n, cin: c.features, cout: c.features, h: h, w: w, threads: threads))
         var (sh, sw) = (h, w)
         for s in stages {
             let out = Double(s * s) * f * stagePixels
             upsamplerPeak = max(upsamplerPeak, f * stagePixels + 2 * out)
             upsamplerAll += 2 * out
             scratch = max(scratch, convScratch(n: n, cin: c.features, cout: c.features * s * s, h: sh, w: sw, threads: threads))
+            backward = max(backward, backwardScratch(n: n, cin: c.features, cout: c.features * s * s, h: sh, w: sw, threads: threads))
             (sh, sw) = (sh * s, sw * s)
-            backward = max(backward, backwardScratch(cin: c.features, h: sh, w: sw))
+            backward = max(backward, backwardScratch(n: n, cin: c.features, cout: c.features, h: sh, w: sw, threads: threads))
             stagePixels *= Double(s * s)
         }
         scratch = max(scratch, convScratch(n: n, cin: c.features, cout: c.channels, h: sh, w: sw, threads: threads))
-        backward = max(backward, backwardScratch(cin: c.features, h: sh, w: sw))
+        backward = max(backward, backwardScratch(n: n, cin: c.features, cout: c.channels, h: sh, w: sw, threads: threads))
         let outPixels = stagePixels
         let tail = f * outPixels + 3 * ch * outPixels
         // Winograd F(4x4) weights: 36 / 9 of each 3x3 convolution's weights, built on a first pass
@@ -74,7 +75,7 @@ public enum WorkingSet {
             // the tape keeps every map; the backward pass adds gradients of about the same size
             let tape = 3 * ch * p + perBlock * bodyBlocks * fp + 4 * fp + Double(banked) * fp + attentionAll
                 + upsamplerAll + tail
-            floats = 2.5 * tape + matrices + 2 * scratch + backward + winogradWeights
+            floats = 2 * tape + matrices + 2 * scratch + backward + winogradWeights
         } else {
             let base = 2 * ch * p + 2 * fp + Double(banked) * fp
             let body = base + perBlock * fp + attentionPeak
@@ -85,9 +86,17 @@ public enum WorkingSet {
         return bytes >= Double(Int.max) ? Int.max : Int(bytes)
     }
 
-    /// The im2col backward kernel's scratch (floats) for a 3x3 convolution reading cin channels.
-    private static func backwardScratch(cin: Int, h: Int, w: Int) -> Double {
-        Double(max(ak_conv2d_im2col_backward_scratch_floats(Int32(clamping: cin), Int32(clamping: h), Int32(clamping: w), 3, 0), 0))
+    /// The weight-gradient scratch (floats) of a 3x3 convolution: Winograd's where the plans
+    /// choose it (and its weight gradient is on), else im2col's backward kernel's.
+    private static func backwardScratch(n: Int, cin: Int, cout: Int, h: Int, w: Int, threads: Int32) -> Double {
+        let (n32, ci, co, h32, w32) = (Int32(clamping: n), Int32(clamping: cin), Int32(clamping: cout),
+                                       Int32(clamping: h), Int32(clamping: w))
+        let winograd = ConvolutionPlan.automatic(inChannels: cin, outChannels: cout, kernelSize: 3, height: h, width: w,
+                                                 level: CPULevel.current).winogradTile != nil
+        let floats = winograd && ConvolutionPlan.winogradWeightGradients
+            ? ak_winograd_weight_gradient_scratch_floats(n32, ci, co, h32, w32, 4, threads)
+            : ak_conv2d_im2col_backward_scratch_floats(ci, h32, w32, 3, 0)
+        return Double(max(floats, 0))
     }
 
     /// The larger of the two kernels' scratch (floats) for a 3x3 convolution of this shape.
