@@ -47,14 +47,27 @@ def spread_attention(model, rng):
         model.set_parameter(name, rng.uniform(-scale, scale, size=shape).astype(np.float32))
 
 
-def min_shared(length, tile, overlap):
-    """The fewest pixels two neighbouring windows share (TileAxis in Sources/Acla/Inference)."""
-    if tile == 0 or tile >= length:
-        return length
+def windows(length, tile, overlap, align=4):
+    """Window starts and their common length along one axis (TileAxis in Sources/Acla/Inference:
+    starts at multiples of the Winograd tile, ends where the image ends modulo it)."""
+    aligned = tile + (length - tile) % align
+    if tile == 0 or tile >= length or aligned >= length:
+        return [0], length
+    if (aligned - overlap) // align >= 1:
+        units, step = (length - aligned) // align, (aligned - overlap) // align
+        count = 1 + -(-units // step)
+        return [align * (i * units // (count - 1)) for i in range(count)], aligned
     step = tile - overlap
-    count = 1 + (length - tile + step - 1) // step
-    starts = [i * (length - tile) // (count - 1) for i in range(count)]
-    return min(tile - (b - a) for a, b in zip(starts, starts[1:]))
+    count = 1 + -(-(length - tile) // step)
+    return [i * (length - tile) // (count - 1) for i in range(count)], tile
+
+
+def min_shared(length, tile, overlap):
+    """The fewest pixels two neighbouring windows share."""
+    starts, size = windows(length, tile, overlap)
+    if len(starts) == 1:
+        return length
+    return min(size - (b - a) for a, b in zip(starts, starts[1:]))
 
 
 def key_distance(model, image):
@@ -77,7 +90,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--photos", default=str(ROOT.parent / "shared" / "data" / "photos"))
     p.add_argument("--images", default="astronaut.png,coffee.png")
-    p.add_argument("--models", default="plain,acla,rcan")
+    p.add_argument("--models", default="plain,acla,rcan",
+                   help="built-in random-init models, and/or checkpoint paths (.safetensors), e.g. models/sr-x2.safetensors")
     p.add_argument("--runs", default="128:0,128:16,128:32,128:48,128:64,128:96,256:64",
                    help="TILE:OVERLAP pairs")
     p.add_argument("--spread", type=float, default=0.02, help="ACLA offset-weight range (keys farther for larger)")
@@ -91,7 +105,7 @@ def main():
         image = acla.read_image(os.path.join(args.photos, image_name))
         print(f"\n{image_name} {image.shape[1]}x{image.shape[0]}")
         for model_name in args.models.split(","):
-            model = acla.Model.create(MODELS[model_name])
+            model = acla.Model.load(model_name) if model_name.endswith(".safetensors") else acla.Model.create(MODELS[model_name])
             extra = ""
             if model_name == "acla":
                 spread_attention(model, np.random.default_rng(1))

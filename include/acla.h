@@ -65,15 +65,30 @@ const char *acla_last_error_message(void);
  * most the cap). 1 <= n <= acla_get_max_threads(), else ACLA_ERR_INVALID_ARGUMENT. Before n is
  * accepted, n threads are actually started (with OpenMP's stack size) and ended: a count the
  * process cannot run (an address-space or thread limit) is ACLA_ERR_OUT_OF_MEMORY naming how many
- * started, and the count stays unchanged (OpenMP would abort the process instead). Process-wide
- * and safe to call from any thread (a forward already running uses the new count from its next
- * kernel on). */
+ * started, and the count stays unchanged (OpenMP would abort the process instead). Once accepted,
+ * OpenMP's team of n for the calling thread is started at once and kept, so that thread's
+ * forwards create no thread; other threads' first forwards still do, and libomp aborts if the
+ * process cannot run them by then (call this on each thread that runs forwards; see
+ * docs/RELIABILITY.md, "Threads"). Process-wide and safe to call from any thread (a forward
+ * already running uses the new count from its next kernel on). */
 acla_status acla_set_num_threads(int32_t n);
 int32_t     acla_get_num_threads(void);
 /* The cap of acla_set_num_threads: min(256, the GEMM calls OpenBLAS can run at once, which is
  * 2 x its build's MAX_THREADS: 128 with Debian's OpenBLAS). Every kernel thread may be inside a
  * GEMM, so concurrent calls from several threads should keep callers x threads within it too. */
 int32_t     acla_get_max_threads(void);
+/* The most memory one call may plan to use. acla_model_forward, acla_model_restore and every
+ * training step estimate the working set of the whole call (feature maps alive at once, kernel
+ * scratch, the Winograd weight cache a first pass builds; for a training step every map the
+ * backward pass keeps) from the config and the input size before allocating anything, and
+ * refuse an estimate over this limit, or over the address space the process has left under an
+ * RLIMIT_AS limit (ulimit -v), with ACLA_ERR_OUT_OF_MEMORY naming both figures. The estimate is
+ * an upper bound, 1.3 to 5 times the measured peak (docs/RELIABILITY.md). bytes: the limit, or 0
+ * for the default, the physical memory; above INT64_MAX is ACLA_ERR_INVALID_ARGUMENT.
+ * Process-wide and safe from any thread; each call is estimated alone (concurrent calls add up). */
+acla_status acla_set_memory_limit(uint64_t bytes);
+/* The limit in force (the physical memory unless set). */
+uint64_t    acla_get_memory_limit(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Models: EDSR / RCAN backbones with optional cross-layer attention (docs/MODELS.md)          */
@@ -158,11 +173,12 @@ acla_status acla_model_output_size(const acla_model *model, int32_t height, int3
  * the raw float output (unclamped, unrounded) as NCHW. n, c, h, w must be positive
  * (ACLA_ERR_INVALID_ARGUMENT), values finite (see acla_model_set_allow_nonfinite), c the model's channels and output_len exactly
  * n * out_channels * out_height * out_width (ACLA_ERR_SHAPE); all is checked before either
- * buffer is touched. Inputs whose feature maps would exceed the library's memory limit are
- * ACLA_ERR_OUT_OF_MEMORY (restore large images in tiles). The last layer writes straight into
- * output (no copy after the pass), so after a failure once the pass has started (out of memory)
- * its contents are unspecified. input and output may be the same buffer (a same-resolution model
- * in place): the result is then copied in at the end. */
+ * buffer is touched. Inputs whose feature maps would exceed the library's per-map limit, or whose
+ * estimated working set exceeds acla_set_memory_limit or the address space left, are
+ * ACLA_ERR_OUT_OF_MEMORY before anything is allocated (restore large images in tiles). The last
+ * layer writes straight into output (no copy after the pass), so after a failure once the pass
+ * has started (out of memory) its contents are unspecified. input and output may be the same
+ * buffer (a same-resolution model in place): the result is then copied in at the end. */
 acla_status acla_model_forward(acla_model *model, const float *input, int32_t n, int32_t c,
                                int32_t h, int32_t w, float *output, size_t output_len);
 /* By default acla_model_forward refuses input holding a NaN or an infinity (the output would be
@@ -312,6 +328,15 @@ int64_t     acla_image_get_pixel_limit(void);
  * palette. format and notes may be NULL. */
 acla_status acla_image_info(const char *path, int32_t *format, int32_t *channels,
                             int32_t *height, int32_t *width, uint32_t *notes);
+/* Flag of acla_image_info_ex / acla_image_read_ex: keep a PNG's alpha channel as the last
+ * channel (gray + alpha -> 2 channels, RGBA -> 4; tRNS or palette transparency becomes an
+ * alpha channel; 16-bit alpha as round(v/257)); ACLA_IMAGE_NOTE_ALPHA_DROPPED is then never
+ * set. Images without alpha (and every JPEG) decode as without the flag. */
+#define ACLA_IMAGE_READ_KEEP_ALPHA      1u
+/* acla_image_info with flags (0 or ACLA_IMAGE_READ_KEEP_ALPHA; other bits are
+ * ACLA_ERR_INVALID_ARGUMENT): channels is what acla_image_read_ex gives with the same flags. */
+acla_status acla_image_info_ex(const char *path, uint32_t flags, int32_t *format, int32_t *channels,
+                               int32_t *height, int32_t *width, uint32_t *notes);
 /* Decodes a PNG (1..16-bit gray, gray+alpha, RGB, RGBA, palette; alpha dropped; 16-bit as
  * round(v/257)) or JPEG (gray, YCbCr/RGB; CMYK is ACLA_ERR_UNSUPPORTED) to 8 bits. Size
  * `pixels` with acla_image_info: len >= height*width*channels (ACLA_ERR_SHAPE otherwise).
@@ -319,7 +344,13 @@ acla_status acla_image_info(const char *path, int32_t *format, int32_t *channels
  * too. notes may be NULL. */
 acla_status acla_image_read(const char *path, uint8_t *pixels, size_t len, int32_t *channels,
                             int32_t *height, int32_t *width, uint32_t *notes);
+/* acla_image_read with flags (as acla_image_info_ex): with ACLA_IMAGE_READ_KEEP_ALPHA, 1 to 4
+ * channels (size `pixels` with acla_image_info_ex and the same flags). */
+acla_status acla_image_read_ex(const char *path, uint32_t flags, uint8_t *pixels, size_t len,
+                               int32_t *channels, int32_t *height, int32_t *width, uint32_t *notes);
 /* Writes an 8-bit image as PNG (path ending .png) or JPEG (.jpg, .jpeg; RGB as YCbCr 4:2:0).
+ * channels 1 or 3; PNG also 2 (gray + alpha) and 4 (RGBA), which JPEG cannot hold
+ * (ACLA_ERR_UNSUPPORTED).
  * jpeg_quality: 1..100, or 0 for 95; ignored for PNG. The file is written to a temporary
  * name in the same folder and renamed over `path` only when complete, so a failed write never
  * destroys an existing file. */
@@ -538,7 +569,9 @@ acla_status acla_trainer_set_communicator(acla_trainer *trainer, int32_t rank, i
  * outputs are quantised once, as round(clamp(x, 0, 255)).
  *
  * Tiling: the model runs on windows of `tile` x `tile` input pixels (default 256; 0 = the whole
- * image as one window) of which neighbours share at least `overlap` pixels (default 64); each output
+ * image as one window; sides rounded up by at most 3 pixels so that windows align with the 4x4
+ * tiles of the Winograd convolution, which makes tiled output equal untiled output away from the
+ * cuts) of which neighbours share at least `overlap` pixels (default 64); each output
  * pixel comes from the window in which it lies farthest from an edge, so peak memory grows with
  * the tile, not the image. Attention reads keys anywhere in its window, so tiled output may
  * differ from untiled near the cuts (docs/RESTORE.md has measured figures). Tiles run one after

@@ -24,3 +24,16 @@ public func acla_get_num_threads() -> Int32 { Threads.count }
 
 @_cdecl("acla_get_max_threads")
 public func acla_get_max_threads() -> Int32 { Threads.maximum }
+
+@_cdecl("acla_set_memory_limit")
+public func acla_set_memory_limit(_ bytes: UInt64) -> Int32 {
+    boundary {
+        guard bytes <= UInt64(Int64.max) else {
+            throw AclaError.invalidArgument("memory limit must be at most \(Int64.max) bytes (0 = physical memory), got \(bytes)")
+        }
+        try MemoryLimit.set(Int(bytes))
+    }
+}
+
+@_cdecl("acla_get_memory_limit")
+public func acla_get_memory_limit() -> UInt64 { UInt64(MemoryLimit.bytes) }

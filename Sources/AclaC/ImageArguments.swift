@@ -4,11 +4,12 @@ import Acla
 /// counts (checked arithmetic), NULL pointers. Everything is checked before any work is done,
 /// so a failing call leaves its outputs untouched.
 enum ImageArguments {
-    /// Channels, height and width as Ints after checking channels is 1 or 3 and the sizes are
-    /// positive and within the pixel limit.
-    static func geometry(_ channels: Int32, _ height: Int32, _ width: Int32) throws -> (c: Int, h: Int, w: Int) {
-        guard channels == 1 || channels == 3 else {
-            throw AclaError.invalidArgument("channels must be 1 or 3, got \(channels)")
+    /// Channels, height and width as Ints after checking channels is 1 or 3 (with `alpha`, 1...4)
+    /// and the sizes are positive and within the pixel limit.
+    static func geometry(_ channels: Int32, _ height: Int32, _ width: Int32, alpha: Bool = false) throws -> (c: Int, h: Int, w: Int) {
+        guard channels == 1 || channels == 3 || (alpha && (channels == 2 || channels == 4)) else {
+            throw AclaError.invalidArgument(alpha ? "channels must be 1 (gray), 2 (gray + alpha), 3 (RGB) or 4 (RGBA), got \(channels)"
+                                                  : "channels must be 1 or 3, got \(channels)")
         }
         guard height >= 1, width >= 1 else {
             throw AclaError.invalidArgument("image size \(width) x \(height) (width x height) is not positive")

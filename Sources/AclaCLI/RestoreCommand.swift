@@ -115,7 +115,7 @@ struct Restore: ParsableCommand {
             }
             // the bar's total: every file's passes, from its header (unreadable files count 0)
             let passes = jobs.map { job -> Int in
-                guard let info = try? ImageFile.info(job.input),
+                guard let info = try? ImageFile.info(job.input, keepAlpha: true),
                       let plan = try? restorer.plan(channels: info.channels, height: info.height, width: info.width, options: options)
                 else { return 0 }
                 return plan.passes
@@ -150,22 +150,44 @@ struct Restore: ParsableCommand {
 
     func restoreOne(_ job: Job, index: Int, restorer: Restorer, options: RestoreOptions, bar: RestoreProgressBar) throws {
         let name = Paths.fileName(job.input)
-        let (original, info) = try ImageFile.read(job.input)
-        let image = try comparison.input(original, config: restorer.network.config)
         let started = ContinuousClock.now
-        let (restored, notes) = try restorer.restore(image, options: options, progress: { p in
+        let progress: RestoreProgressHandler = { p in
             bar.update(file: index, name: name, p)
             return RestoreInterrupt.requested ? .cancel : .proceed
-        }, shouldCancel: { RestoreInterrupt.requested })
-        try ImageFile.write(restored, to: job.output, quality: quality)
+        }
+        let plan: Restorer.Plan
+        var messages: [String]
+        var channels: Int
         if comparison.isActive {
+            // --degrade-first / --reference measure gray or RGB images: alpha is dropped (noted)
+            let (original, info) = try ImageFile.read(job.input)
+            let image = try comparison.input(original, config: restorer.network.config)
+            let (restored, notes) = try restorer.restore(image, options: options, progress: progress,
+                                                         shouldCancel: { RestoreInterrupt.requested })
+            try ImageFile.write(restored, to: job.output, quality: quality)
             try comparison.report(restored: restored, input: image, original: original, config: restorer.network.config)
+            plan = try restorer.plan(channels: image.channels, height: image.height, width: image.width, options: options)
+            (messages, channels) = (info.notes.messages + notes.messages, restored.channels)
+        } else {
+            // alpha is kept: restore upscales (SR) or copies it, and a PNG output keeps it
+            let decoded = try ImageFile.readPixels(job.input, keepAlpha: true)
+            let restored: [UInt8]
+            (restored, plan) = try restorer.restore(pixels: decoded.pixels, channels: decoded.channels, height: decoded.height,
+                                                    width: decoded.width, options: options, progress: progress,
+                                                    shouldCancel: { RestoreInterrupt.requested })
+            var pixels = restored
+            (messages, channels) = (decoded.info.notes.messages + plan.notes.messages, plan.outputChannels)
+            if plan.layout.hasAlpha, try ImageFile.format(forPath: job.output) == .jpeg {
+                (pixels, channels) = (AlphaChannel.dropped(pixels, channels: channels), channels - 1)
+                messages.append("JPEG has no alpha channel: the restored alpha was not written (use a .png output to keep it)")
+            }
+            try ImageFile.write(pixels: pixels, width: plan.outputWidth, height: plan.outputHeight, channels: channels,
+                                to: job.output, quality: quality)
         }
         guard !quiet else { return }
         bar.clear()
-        for message in info.notes.messages + notes.messages { ImageCommandSupport.note("\(name): \(message)") }
-        let plan = try restorer.plan(channels: image.channels, height: image.height, width: image.width, options: options)
+        for message in messages { ImageCommandSupport.note("\(name): \(message)") }
         let seconds = RestoreProgressBar.seconds(ContinuousClock.now - started)
-        print("wrote \(job.output) (\(restored.width)x\(restored.height)x\(restored.channels), \(plan.grid.count) tile\(plan.grid.count == 1 ? "" : "s"), \(CLIText.format("%.1f", seconds)) s)")
+        print("wrote \(job.output) (\(plan.outputWidth)x\(plan.outputHeight)x\(channels), \(plan.grid.count) tile\(plan.grid.count == 1 ? "" : "s"), \(CLIText.format("%.1f", seconds)) s)")
     }
 }

@@ -67,6 +67,23 @@ int ak_thread_trial(int n, int *started) {
     return error;
 }
 
+// After a successful trial: makes libomp start the calling thread's team of n now, each worker
+// taking its malloc arena, so the count's first forward finds them running (libomp keeps a team's
+// workers for later regions, in the hot team or its pool) instead of creating them then, when
+// memory taken in between could make libomp abort. Returns the threads that ran the region.
+int ak_thread_warm_team(int n) {
+    int ran = 0;
+    if (n < 1) return 0;
+#pragma omp parallel num_threads(n)
+    {
+        void *volatile p = malloc(64);
+        free(p);
+#pragma omp atomic
+        ran++;
+    }
+    return ran;
+}
+
 // OpenBLAS keeps a fixed table of 2 x MAX_THREADS memory buffers (its build setting), one per GEMM
 // call running at once; every kernel thread may be in a GEMM, and more concurrent calls than the
 // table holds abort or hang inside OpenBLAS. The build's MAX_THREADS is in its config string.

@@ -13,9 +13,10 @@ struct aci_decoder {
     char *path;
 };
 
-int aci_decoder_open(const char *path, int64_t max_pixels, aci_decoder **out,
+int aci_decoder_open(const char *path, int64_t max_pixels, uint32_t flags, aci_decoder **out,
                      aci_image_info *info, aci_message *msg) {
     if (!path || !out || !info) return aci_fail(msg, ACI_ERR_INVALID, "NULL argument to aci_decoder_open");
+    if (flags & ~(uint32_t)ACI_DECODE_KEEP_ALPHA) return aci_fail(msg, ACI_ERR_INVALID, "unknown decoding flags 0x%x", flags);
     if (max_pixels < 1) return aci_fail(msg, ACI_ERR_INVALID, "pixel limit %lld is not positive", (long long)max_pixels);
     FILE *f = NULL;
     int opened = aci_open_regular(path, &f, msg);
@@ -49,7 +50,7 @@ int aci_decoder_open(const char *path, int64_t max_pixels, aci_decoder **out,
     d->path = copy;
     aci_image_info local;
     memset(&local, 0, sizeof local);
-    int rc = is_png ? aci_png_open(f, path, max_pixels, &d->png, &local, msg)
+    int rc = is_png ? aci_png_open(f, path, max_pixels, flags, &d->png, &local, msg)
                     : aci_jpeg_open(f, path, max_pixels, &d->jpeg, &local, msg);
     if (rc != ACI_OK) {
         aci_decoder_close(d);

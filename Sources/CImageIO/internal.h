@@ -22,7 +22,7 @@ size_t aci_pixel_bytes(int64_t width, int64_t height, int64_t channels);
 // Format-specific halves of aci_decoder (decoder.c dispatches).
 typedef struct aci_png_state aci_png_state;
 typedef struct aci_jpeg_state aci_jpeg_state;
-int aci_png_open(FILE *file, const char *path, int64_t max_pixels, aci_png_state **out,
+int aci_png_open(FILE *file, const char *path, int64_t max_pixels, uint32_t flags, aci_png_state **out,
                  aci_image_info *info, aci_message *msg);
 int aci_png_read(aci_png_state *s, const aci_image_info *info, uint8_t *dst, aci_message *msg);
 void aci_png_close(aci_png_state *s);

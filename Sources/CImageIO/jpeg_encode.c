@@ -80,6 +80,9 @@ static int aci_jpeg_check(const uint8_t *pixels, int32_t width, int32_t height, 
         return aci_fail(msg, ACI_ERR_INVALID, "a JPEG image must be 1..%d pixels on each side, got %d x %d",
                         (int)JPEG_MAX_DIMENSION, width, height);
     }
+    if (channels == 2 || channels == 4) {
+        return aci_fail(msg, ACI_ERR_UNSUPPORTED, "JPEG has no alpha channel: a %d-channel image needs PNG (or drop its alpha)", channels);
+    }
     if (channels != 1 && channels != 3) return aci_fail(msg, ACI_ERR_INVALID, "JPEG needs 1 or 3 channels, got %d", channels);
     if (quality < 1 || quality > 100) return aci_fail(msg, ACI_ERR_INVALID, "JPEG quality must be 1..100, got %d", quality);
     return ACI_OK;

@@ -1,6 +1,8 @@
 // PNG decoding with libpng's progressive-row API: 1/2/4/8/16-bit gray, gray+alpha, RGB, RGBA
-// and palette in; 8-bit gray or RGB out. Alpha is dropped (with a note) and 16-bit samples are
-// reduced as round(v / 257) here, not by libpng (whose simplified API would scale differently).
+// and palette in; 8-bit gray or RGB out, or with ACI_DECODE_KEEP_ALPHA gray + alpha and RGBA
+// where the file has alpha or tRNS transparency (else alpha is dropped, with a note). 16-bit
+// samples are reduced as round(v / 257) here, not by libpng (whose simplified API would scale
+// differently); alpha the same way (PNG alpha is never premultiplied).
 #include "internal.h"
 #include <png.h>
 #include <stdlib.h>
@@ -63,7 +65,7 @@ void aci_png_close(aci_png_state *s) {
     free(s);
 }
 
-int aci_png_open(FILE *file, const char *path, int64_t max_pixels, aci_png_state **out,
+int aci_png_open(FILE *file, const char *path, int64_t max_pixels, uint32_t flags, aci_png_state **out,
                  aci_image_info *info, aci_message *msg) {
     aci_png_state *s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
@@ -104,10 +106,15 @@ int aci_png_open(FILE *file, const char *path, int64_t max_pixels, aci_png_state
         return rc;
     }
     uint32_t notes = 0;
-    if ((color & PNG_COLOR_MASK_ALPHA) || png_get_valid(s->png, s->info, PNG_INFO_tRNS)) notes |= ACI_NOTE_ALPHA_DROPPED;
+    const int has_trns = png_get_valid(s->png, s->info, PNG_INFO_tRNS) != 0;
+    const int has_alpha = (color & PNG_COLOR_MASK_ALPHA) || has_trns;
+    const int keep_alpha = has_alpha && (flags & ACI_DECODE_KEEP_ALPHA);
+    if (has_alpha && !keep_alpha) notes |= ACI_NOTE_ALPHA_DROPPED;
     if (depth == 16) notes |= ACI_NOTE_16BIT_REDUCED;
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(s->png);
     if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(s->png);
+    // tRNS of gray or RGB becomes an alpha channel (palette_to_rgb already expands a palette's)
+    if (keep_alpha && has_trns) png_set_tRNS_to_alpha(s->png);
     s->interlaced = interlace != PNG_INTERLACE_NONE;
     if (s->interlaced) (void)png_set_interlace_handling(s->png);
     png_read_update_info(s->png, s->info);
@@ -125,13 +132,15 @@ int aci_png_open(FILE *file, const char *path, int64_t max_pixels, aci_png_state
     info->format = ACI_FORMAT_PNG;
     info->width = (int32_t)width;
     info->height = (int32_t)height;
-    info->channels = s->channels >= 3 ? 3 : 1;
+    // keeping alpha, every channel libpng gives (1..4: a tRNS it ignored leaves 1 or 3)
+    info->channels = keep_alpha ? s->channels : (s->channels >= 3 ? 3 : 1);
     info->notes = notes;
     *out = s;
     return ACI_OK;
 }
 
-// One libpng output row to 8-bit gray or RGB: extra (alpha) channels are skipped, 16-bit
+// One libpng output row to 8-bit gray or RGB (or all its channels when out_ch = in_ch):
+// extra (alpha) channels are skipped, 16-bit
 // samples become round(v / 257) = (v + 128) / 257 in integers (no ties: 257 is odd).
 static void aci_png_convert_row(const png_byte *row, int64_t width, int in_ch, int sixteen,
                                 int out_ch, uint8_t *out) {

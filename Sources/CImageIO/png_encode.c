@@ -1,4 +1,4 @@
-// 8-bit gray or RGB PNG output, written atomically (see atomic_file.c).
+// 8-bit gray, gray + alpha, RGB or RGBA PNG output, written atomically (see atomic_file.c).
 #include "internal.h"
 #include <png.h>
 #include <stdlib.h>
@@ -31,7 +31,7 @@ static void aci_png_writer_free(aci_png_writer *w) {
 int aci_png_write(const char *path, const uint8_t *pixels, int32_t width, int32_t height,
                   int32_t channels, aci_message *msg) {
     if (!path || !pixels) return aci_fail(msg, ACI_ERR_INVALID, "NULL argument to aci_png_write");
-    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3)) {
+    if (width <= 0 || height <= 0 || channels < 1 || channels > 4) {
         return aci_fail(msg, ACI_ERR_INVALID, "cannot write a %d x %d image with %d channels", width, height, channels);
     }
     // State lives on the heap so that nothing the longjmp path reads is a modified local.
@@ -55,7 +55,8 @@ int aci_png_write(const char *path, const uint8_t *pixels, int32_t width, int32_
     }
     png_init_io(w->png, w->file.file);
     png_set_IHDR(w->png, w->info, (png_uint_32)width, (png_uint_32)height, 8,
-                 channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 channels == 1 ? PNG_COLOR_TYPE_GRAY : channels == 2 ? PNG_COLOR_TYPE_GRAY_ALPHA
+                 : channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(w->png, w->info);
     const size_t stride = (size_t)width * (size_t)channels;

@@ -147,7 +147,8 @@ static void test_files(void) {
     CHECK(memcmp(trip, back, sizeof rgb) == 0);
     write_bytes(tmp("keep.png"), (const unsigned char *)"precious", 8);
     CHECK_STATUS(acla_image_write(tmp("keep.png"), rgb, sizeof rgb - 1, 3, 24, 32, 0), ACLA_ERR_SHAPE);
-    CHECK_STATUS(acla_image_write(tmp("keep.png"), rgb, sizeof rgb, 2, 24, 32, 0), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_image_write(tmp("keep.png"), rgb, sizeof rgb, 5, 24, 32, 0), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(acla_image_write(tmp("keep.png"), rgb, sizeof rgb, 2, 24, 32, 0), ACLA_ERR_SHAPE);
     CHECK_STATUS(acla_image_write(tmp("keep.png"), rgb, sizeof rgb, 3, 24, 32, 101), ACLA_ERR_INVALID_ARGUMENT);
     CHECK_STATUS(acla_image_write(tmp("keep.bmp"), rgb, sizeof rgb, 3, 24, 32, 0), ACLA_ERR_UNSUPPORTED);
     CHECK_STATUS(acla_image_write(tmp("none/x.png"), rgb, sizeof rgb, 3, 24, 32, 0), ACLA_ERR_IO);
@@ -156,6 +157,35 @@ static void test_files(void) {
     unlink(tmp("keep.png"));
     unlink(tmp("a.png"));
     unlink(tmp("a.jpg"));
+
+    /* Keeping alpha: RGBA and gray + alpha PNGs decode to 4 and 2 channels (the colour as without
+     * the flag), write back as PNG bit for bit, and JPEG refuses them. */
+    static uint8_t rgba4[24 * 32 * 4], again[24 * 32 * 4], gray[24 * 32], ga[24 * 32 * 2];
+    notes = 99;
+    CHECK_STATUS(acla_image_info_ex(FIX "photo_rgba.png", ACLA_IMAGE_READ_KEEP_ALPHA, &fmt, &c, &h, &w, &notes), ACLA_OK);
+    CHECK(c == 4 && h == 24 && w == 32 && notes == 0);
+    CHECK_STATUS(acla_image_read_ex(FIX "photo_rgba.png", ACLA_IMAGE_READ_KEEP_ALPHA, rgba4, sizeof rgba4 - 1, &c, &h, &w, NULL), ACLA_ERR_SHAPE);
+    CHECK_STATUS(acla_image_read_ex(FIX "photo_rgba.png", ACLA_IMAGE_READ_KEEP_ALPHA, rgba4, sizeof rgba4, &c, &h, &w, &notes), ACLA_OK);
+    CHECK(c == 4 && notes == 0);
+    int same_rgb = 1, alpha_varies = 0;
+    for (int i = 0; i < 24 * 32; i++) {
+        same_rgb &= memcmp(rgba4 + 4 * i, rgb + 3 * i, 3) == 0;
+        alpha_varies |= rgba4[4 * i + 3] != rgba4[3];
+    }
+    CHECK(same_rgb && alpha_varies);
+    CHECK_STATUS(acla_image_write(tmp("a4.png"), rgba4, sizeof rgba4, 4, 24, 32, 0), ACLA_OK);
+    CHECK_STATUS(acla_image_read_ex(tmp("a4.png"), ACLA_IMAGE_READ_KEEP_ALPHA, again, sizeof again, &c, &h, &w, NULL), ACLA_OK);
+    CHECK(c == 4 && memcmp(rgba4, again, sizeof rgba4) == 0);
+    CHECK_STATUS(acla_image_write(tmp("a4.jpg"), rgba4, sizeof rgba4, 4, 24, 32, 0), ACLA_ERR_UNSUPPORTED);
+    CHECK_MESSAGE_HAS("alpha");
+    CHECK_STATUS(acla_image_read(FIX "photo_gray.png", gray, sizeof gray, &c, &h, &w, NULL), ACLA_OK);
+    CHECK_STATUS(acla_image_read_ex(FIX "photo_gray_alpha.png", ACLA_IMAGE_READ_KEEP_ALPHA, ga, sizeof ga, &c, &h, &w, NULL), ACLA_OK);
+    CHECK(c == 2);
+    CHECK_STATUS(acla_image_read_ex(FIX "photo_rgb.png", ACLA_IMAGE_READ_KEEP_ALPHA, again, sizeof again, &c, &h, &w, &notes), ACLA_OK);
+    CHECK(c == 3 && notes == 0 && memcmp(again, rgb, sizeof rgb) == 0);
+    CHECK_STATUS(acla_image_read_ex(FIX "photo_rgb.png", 2, again, sizeof again, &c, &h, &w, NULL), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK_MESSAGE_HAS("flags");
+    unlink(tmp("a4.png"));
 
     /* Hostile files: clear errors, never a crash. */
     static unsigned char png[8192], jpg[8192], buf[8192];

@@ -89,6 +89,30 @@ static void test_handles(void) {
     acla_model_destroy(fresh);
 }
 
+/* The memory limit: a forward whose estimated working set is over it is refused before any
+ * allocation, naming the estimate; 0 restores the default (the physical memory). */
+static void test_memory_limit(void) {
+    uint64_t physical = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+    CHECK(acla_get_memory_limit() == physical);
+    CHECK_STATUS(acla_set_memory_limit(UINT64_MAX), ACLA_ERR_INVALID_ARGUMENT);
+    CHECK(acla_get_memory_limit() == physical);
+    acla_model *m = NULL;
+    CHECK_STATUS(acla_model_create("{\"backbone\": \"edsr\", \"task\": \"denoise\", \"blocks\": 1, \"features\": 8}", &m), ACLA_OK);
+    static float in[3 * 200 * 200], out[3 * 200 * 200];
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) in[i] = (float)(i * 7919 % 256);
+    CHECK_STATUS(acla_set_memory_limit(1u << 20), ACLA_OK);
+    CHECK(acla_get_memory_limit() == 1u << 20);
+    out[0] = -1;
+    CHECK_STATUS(acla_model_forward(m, in, 1, 3, 200, 200, out, sizeof out / sizeof out[0]), ACLA_ERR_OUT_OF_MEMORY);
+    CHECK_MESSAGE_HAS("estimated");
+    CHECK_MESSAGE_HAS("1048576 bytes");
+    CHECK(out[0] == -1);
+    CHECK_STATUS(acla_set_memory_limit(0), ACLA_OK);
+    CHECK(acla_get_memory_limit() == physical);
+    CHECK_STATUS(acla_model_forward(m, in, 1, 3, 200, 200, out, sizeof out / sizeof out[0]), ACLA_OK);
+    acla_model_destroy(m);
+}
+
 static void test_threads(void) {
     int32_t before = acla_get_num_threads(), cap = acla_get_max_threads();
     CHECK(cap >= 1 && cap <= 256);
@@ -277,6 +301,7 @@ int main(void) {
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
     test_handles();
     test_threads();
+    test_memory_limit();
     test_non_finite_checkpoint();
     test_failed_writes();
     test_killed_writes();

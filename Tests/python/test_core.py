@@ -76,3 +76,53 @@ def test_ctypes_wrapping_is_refused_not_wrapped():
     with pytest.raises(acla.AclaError):
         acla.set_num_threads(2**32 + 2)
     assert acla.get_num_threads() == before
+
+
+def test_max_threads_bounds_set_num_threads():
+    cap = acla.get_max_threads()
+    assert 1 <= cap <= 256
+    before = acla.get_num_threads()
+    assert before <= cap
+    with pytest.raises(acla.AclaError) as info:
+        acla.set_num_threads(cap + 1)
+    assert info.value.status == acla.ERR_INVALID_ARGUMENT and str(cap) in str(info.value)
+    assert acla.get_num_threads() == before
+
+
+def test_bundled_catalog_and_load_default():
+    catalog = acla.models_catalog()
+    names = [m["name"] for m in catalog["models"]]
+    assert "sr-x2" in names and catalog["directory"]
+    m = acla.Model.load_default("sr-x2")
+    assert m.config["scale"] == 2 and m.parameter_count > 0
+    with pytest.raises(acla.AclaError) as info:
+        acla.Model.load_default("no-such-model")
+    assert info.value.status == acla.ERR_INVALID_ARGUMENT and "sr-x2" in str(info.value)
+    with pytest.raises(acla.AclaError):
+        acla.Model.load_default(None)
+
+
+def test_memory_limit_refuses_a_forward_before_allocating():
+    import os
+    np = pytest.importorskip("numpy")
+    physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGESIZE")
+    assert acla.get_memory_limit() == physical
+    m = acla.Model.create({"backbone": "edsr", "scale": 2, "blocks": 1, "features": 8})
+    x = np.random.default_rng(5).uniform(0, 255, size=(3, 160, 120)).astype(np.float32)
+    acla.set_memory_limit(1 << 20)
+    try:
+        with pytest.raises(acla.AclaError) as info:
+            m.forward(x)
+        assert info.value.status == acla.ERR_OUT_OF_MEMORY
+        assert "estimated" in str(info.value) and "1048576 bytes" in str(info.value)
+        with pytest.raises(acla.AclaError) as info:
+            m.restore(np.zeros((160, 120, 3), np.uint8) + 7, tile=0)
+        assert info.value.status == acla.ERR_OUT_OF_MEMORY and "windows" in str(info.value)
+        assert m.restore(np.zeros((12, 10, 3), np.uint8) + 7, tile=0).shape == (24, 20, 3)
+    finally:
+        acla.set_memory_limit(0)
+    assert acla.get_memory_limit() == physical
+    assert m.forward(x).shape == (3, 320, 240)
+    for bad in (-1, 2**64, "1", 1.5):
+        with pytest.raises(acla.AclaError):
+            acla.set_memory_limit(bad)

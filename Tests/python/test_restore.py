@@ -122,6 +122,79 @@ def test_restore_file(np, tmp_path):
     assert back.shape == (192, 224, 3) and np.array_equal(back, out)
 
 
+FIXTURES = ROOT / "Tests" / "AclaTests" / "Fixtures"
+DENOISE = {"backbone": "edsr", "task": "denoise", "channels": 3, "blocks": 1, "features": 4}
+
+
+def alpha_pngs(np, tmp_path):
+    """(name, path) of PNGs with alpha: the RGBA and gray + alpha fixtures, and a palette image
+    whose tRNS chunk makes some entries transparent (PIL writes it)."""
+    from PIL import Image
+    rng = np.random.default_rng(8)
+    index = rng.integers(0, 16, size=(17, 21), dtype=np.uint8)
+    pal = Image.fromarray(index, "P")
+    pal.putpalette(list(rng.integers(0, 256, size=16 * 3, dtype=np.uint8)))
+    path = tmp_path / "palette_trns.png"
+    pal.save(path, transparency=bytes(rng.integers(0, 256, size=16, dtype=np.uint8)))
+    return [("rgba", FIXTURES / "photo_rgba.png"), ("gray_alpha", FIXTURES / "photo_gray_alpha.png"), ("trns", path)]
+
+
+def test_read_image_keeps_alpha_as_pil_does(np, tmp_path):
+    from PIL import Image
+    for name, path in alpha_pngs(np, tmp_path):
+        kept = acla.read_image(path, alpha=True)
+        mode = "LA" if name == "gray_alpha" else "RGBA"
+        assert np.array_equal(kept, np.asarray(Image.open(path).convert(mode))), name
+        assert acla.image_info(path, alpha=True)["channels"] == kept.shape[2]
+        with pytest.warns(acla.AclaWarning, match="alpha"):
+            plain = acla.read_image(path)
+        colour = kept[:, :, 0] if kept.shape[2] == 2 else kept[:, :, :3]
+        assert np.array_equal(plain, colour), name
+        back = tmp_path / f"{name}_back.png"
+        acla.write_image(back, kept)
+        assert np.array_equal(acla.read_image(back, alpha=True), kept)
+        with pytest.raises(acla.AclaError) as info:
+            acla.write_image(tmp_path / f"{name}.jpg", kept)
+        assert info.value.status == acla.ERR_UNSUPPORTED and "alpha" in str(info.value)
+    assert acla.read_image(FIXTURES / "photo_rgb.png", alpha=True).shape == (24, 32, 3)
+
+
+@pytest.mark.parametrize("config", [X2, DENOISE], ids=["sr-x2", "denoise"])
+def test_restore_file_keeps_alpha(np, tmp_path, config):
+    """restore_file on PNGs with alpha: the colour as restoring the opaque image, the alpha
+    bicubic x2 (SR) or copied (denoise), a PNG output with alpha, a JPEG output without."""
+    m = randomised(np, config, seed=4)
+    s = config.get("scale", 1)
+    for name, path in alpha_pngs(np, tmp_path):
+        kept = acla.read_image(path, alpha=True)
+        out = acla.restore_file(m, path, tmp_path / f"{name}.png", tile=16, overlap=6)
+        c = kept.shape[2]
+        assert out.shape == (kept.shape[0] * s, kept.shape[1] * s, c), name
+        assert np.array_equal(acla.read_image(tmp_path / f"{name}.png", alpha=True), out)
+        colour = kept[:, :, 0] if c == 2 else kept[:, :, :3]
+        restored = m.restore(colour, tile=16, overlap=6)
+        assert np.array_equal(out[:, :, 0] if c == 2 else out[:, :, :3], restored), name
+        alpha = acla.resize_bicubic(kept[:, :, c - 1], s) if s > 1 else kept[:, :, c - 1]
+        assert np.array_equal(out[:, :, c - 1], alpha), name
+        with pytest.warns(acla.AclaWarning, match="alpha"):
+            acla.restore_file(m, path, tmp_path / f"{name}.jpg", tile=16, overlap=6)
+        assert acla.image_info(tmp_path / f"{name}.jpg")["channels"] == c - 1
+
+
+def test_cli_restore_keeps_alpha(cli, checkpoint, tmp_path, np):
+    m = acla.Model.load(checkpoint)
+    for name, path in alpha_pngs(np, tmp_path):
+        kept = acla.read_image(path, alpha=True)
+        c = kept.shape[2]
+        r = cli("restore", "--model", checkpoint, "--tile", 16, "--overlap", 6, path, tmp_path / f"{name}.png")
+        assert f"x{c}," in r.stdout and "alpha channel upscaled" in r.stderr, r.stdout + r.stderr
+        out = acla.read_image(tmp_path / f"{name}.png", alpha=True)
+        assert np.array_equal(out, m.restore(kept, tile=16, overlap=6)), name
+        r = cli("restore", "--model", checkpoint, path, tmp_path / f"{name}.jpg")
+        assert "JPEG has no alpha" in r.stderr
+        assert acla.image_info(tmp_path / f"{name}.jpg")["channels"] == c - 1
+
+
 # ---- the command line ----
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 /// trained on alpha), but upscaled with MATLAB bicubic (symmetric boundary) for
 /// super-resolution, or copied for the same-resolution tasks. It is the last channel of the
 /// output, written after every tile.
-enum AlphaChannel {
+public enum AlphaChannel {
     static func write(_ plan: Restorer.Plan, input: UnsafeBufferPointer<UInt8>, output: UnsafeMutableBufferPointer<UInt8>) throws {
         let inStride = plan.layout.inputChannels
         let outStride = plan.layout.outputChannels
@@ -18,5 +18,19 @@ enum AlphaChannel {
             alpha = resized.pixels
         }
         for i in 0..<(plan.outputHeight * plan.outputWidth) { output[i * outStride + outStride - 1] = alpha[i] }
+    }
+
+    /// HWC samples of `channels` channels without the last (alpha) one: for outputs that cannot
+    /// hold alpha (JPEG).
+    public static func dropped(_ pixels: [UInt8], channels: Int) -> [UInt8] {
+        guard channels >= 2 else { return pixels }
+        var out = [UInt8]()
+        out.reserveCapacity(pixels.count / channels * (channels - 1))
+        var i = 0
+        while i + channels <= pixels.count {
+            out.append(contentsOf: pixels[i..<(i + channels - 1)])
+            i += channels
+        }
+        return out
     }
 }

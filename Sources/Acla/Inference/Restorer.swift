@@ -36,6 +36,23 @@ public final class Restorer {
                     grid: grid, options: options)
     }
 
+    /// The largest window's forward pass (and, with the ensemble, its transformed copies and the
+    /// running sum), the window's model input and outputs, and an alpha plane, against the
+    /// memory limit: a restore too large is refused before any work, its output untouched.
+    private func checkWorkingSet(layout: RestoreLayout, grid: TileGrid, options: RestoreOptions) throws {
+        let (wh, ww) = (grid.rows.windows.map(\.count).max() ?? 0, grid.columns.windows.map(\.count).max() ?? 0)
+        let s = layout.scale
+        let forward = WorkingSet.forwardBytes(network, batch: 1, height: wh, width: ww, training: false)
+        let channels = network.config.channels
+        let outputFloats = Double(layout.planes) * Double(channels) * Double(wh * s) * Double(ww * s)
+        let extra = (Double(channels) * Double(wh * ww) * (options.ensemble ? 2 : 1)
+            + outputFloats * (options.ensemble ? 3 : 1)) * 4
+        let alpha = layout.hasAlpha ? 2 * Double(grid.rows.cores.last?.upperBound ?? 0) * Double(grid.columns.cores.last?.upperBound ?? 0) * Double(s * s) : 0
+        let total = Double(forward) + extra + alpha
+        try MemoryLimit.check(total >= Double(Int.max) ? Int.max : Int(total),
+                              "restoring with \(ww) x \(wh) windows (\(options.tile == 0 ? "tile 0: the whole image" : "tile \(options.tile)"))")
+    }
+
     /// Restores `input` (HWC, plan.inputCount samples) into `output` (plan.outputCount samples).
     /// `progress` is called before any work and after every forward pass; `shouldCancel`, when
     /// given, also between the body layers of each pass (either one cancels). Every pass runs on
@@ -51,6 +68,7 @@ public final class Restorer {
         guard output.count == plan.outputCount else {
             throw AclaError.shape("the output holds \(output.count) samples, the restored \(plan.outputWidth) x \(plan.outputHeight) image with \(plan.outputChannels) channels needs \(plan.outputCount)")
         }
+        try checkWorkingSet(layout: plan.layout, grid: plan.grid, options: plan.options)
         let total = plan.passes
         let tiles = plan.grid.count
         var done = 0

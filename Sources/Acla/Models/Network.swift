@@ -132,6 +132,11 @@ public final class Network {
     public func forward(_ input: Variable, pass: ForwardPass,
                         into destination: UnsafeMutableBufferPointer<Float>? = nil) throws -> Variable {
         try validateInput(shape: input.shape)
+        // the whole pass's memory, before its first allocation (docs/RELIABILITY.md, "Limits")
+        let training = GradMode.isEnabled
+        try MemoryLimit.check(WorkingSet.forwardBytes(self, batch: input.shape[0], height: input.shape[2],
+                                                      width: input.shape[3], training: training),
+                              "a \(training ? "training" : "forward") pass on input \(input.shape)")
         return try Workspace.using(pass.workspace ?? Workspace.current) {
             var x = input
             if let subMean { x = try subMean(x) }

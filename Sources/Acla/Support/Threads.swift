@@ -42,5 +42,8 @@ public enum Threads {
             throw AclaError.outOfMemory("cannot run \(n) threads: only \(started) could start (\(reason)); the thread count stays \(count)")
         }
         value.store(n, ordering: .relaxed)
+        // libomp's workers for this thread start now, right after the trial proved they can, not
+        // at the first forward (docs/RELIABILITY.md, "Threads", has the window that remains)
+        _ = ak_thread_warm_team(n)
     }
 }

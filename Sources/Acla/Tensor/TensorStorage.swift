@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The memory behind a tensor. Owned storage is malloc'd (or taken from a `Workspace`, and given
 /// back to it when the last tensor using it goes away); a view reads memory that something else
@@ -32,6 +33,7 @@ final class TensorStorage {
         let bytes = try checkedBytes(count)
         if let pool, let reused = pool.take(count) {
             if zeroed { reused.update(repeating: 0, count: count) }
+            TensorMemory.add(bytes)
             return TensorStorage(base: reused, count: count, owner: .pool(pool))
         }
         let raw = zeroed ? calloc(count, MemoryLayout<Float>.stride) : malloc(bytes)
@@ -39,6 +41,7 @@ final class TensorStorage {
             throw AclaError.outOfMemory("could not allocate \(bytes) bytes for a tensor of \(count) floats")
         }
         AllocationCounter.record(bytes: bytes)
+        TensorMemory.add(bytes)
         let p = raw.bindMemory(to: Float.self, capacity: count)
         return TensorStorage(base: p, count: count, owner: pool.map { .pool($0) } ?? .heap)
     }
@@ -57,8 +60,12 @@ final class TensorStorage {
     deinit {
         guard count > 0 else { return }
         switch owner {
-        case .heap: free(base)
-        case .pool(let pool): pool.give(base, count: count)
+        case .heap:
+            free(base)
+            TensorMemory.remove(count * MemoryLayout<Float>.stride)
+        case .pool(let pool):
+            pool.give(base, count: count)
+            TensorMemory.remove(count * MemoryLayout<Float>.stride)
         case .view: break
         }
     }
@@ -88,4 +95,29 @@ public enum AllocationCounter {
 
     /// (allocations, bytes) since the process started.
     public static var snapshot: (allocations: Int, bytes: Int) { lock.locked { (allocations, allocatedBytes) } }
+}
+
+/// Bytes of tensor storage in use across the process (owned storage and scratch; not views, not
+/// what workspaces hold for reuse) and the most in use since `resetPeak`: what the working-set
+/// estimate (`WorkingSet`) bounds, measured (tests).
+public enum TensorMemory {
+    private static let live = Atomic<Int>(0)
+    private static let highest = Atomic<Int>(0)
+
+    static func add(_ bytes: Int) {
+        let now = live.add(bytes, ordering: .relaxed).newValue
+        var seen = highest.load(ordering: .relaxed)
+        while now > seen {
+            let (exchanged, original) = highest.compareExchange(expected: seen, desired: now, ordering: .relaxed)
+            if exchanged { break }
+            seen = original
+        }
+    }
+
+    static func remove(_ bytes: Int) { live.subtract(bytes, ordering: .relaxed) }
+
+    public static var inUse: Int { live.load(ordering: .relaxed) }
+    public static var peak: Int { highest.load(ordering: .relaxed) }
+    /// Starts a new peak from what is in use now.
+    public static func resetPeak() { highest.store(live.load(ordering: .relaxed), ordering: .relaxed) }
 }

@@ -15,6 +15,9 @@ int ak_hardware_threads(void);
 // ends them: 0 when all started, else the errno of the failure; *started = threads that ran
 // (counting the caller). thread_trial.c
 int ak_thread_trial(int n, int *started);
+// Runs an empty OpenMP region of n threads (each allocating once), so libomp creates the calling
+// thread's workers now and keeps them; returns how many ran. thread_trial.c
+int ak_thread_warm_team(int n);
 // Memory buffers in OpenBLAS's fixed table (2 x its MAX_THREADS): GEMM calls that may run at once.
 int ak_blas_buffer_slots(void);
 

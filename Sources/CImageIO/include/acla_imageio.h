@@ -41,7 +41,8 @@ typedef struct {
     int32_t format;     // ACI_FORMAT_*
     int32_t width;
     int32_t height;
-    int32_t channels;   // of the decoded output: 1 (gray) or 3 (RGB)
+    int32_t channels;   // of the decoded output: 1 (gray), 3 (RGB); with ACI_DECODE_KEEP_ALPHA
+                        // also 2 (gray + alpha) and 4 (RGBA)
     uint32_t notes;     // ACI_NOTE_* bits
 } aci_image_info;
 
@@ -49,10 +50,13 @@ const char *aci_libpng_version(void);
 const char *aci_libjpeg_version(void);
 
 // ---- decoding (decoder.c, png_decode.c, jpeg_decode.c) ----
+// Decoding flags: keep a PNG's alpha channel (or its tRNS/palette transparency, expanded to one)
+// instead of dropping it; JPEG has none.
+enum { ACI_DECODE_KEEP_ALPHA = 1 };
 // Opens a PNG or JPEG file (recognised by its signature, not its name) and reads its header.
 // Refuses images of more than max_pixels pixels before any pixel memory is allocated.
 typedef struct aci_decoder aci_decoder;
-int aci_decoder_open(const char *path, int64_t max_pixels, aci_decoder **out,
+int aci_decoder_open(const char *path, int64_t max_pixels, uint32_t flags, aci_decoder **out,
                      aci_image_info *info, aci_message *msg);
 // Decodes all pixels, 8-bit interleaved rows (HWC), into dst (len >= width*height*channels).
 int aci_decoder_read(aci_decoder *decoder, uint8_t *dst, size_t len, aci_message *msg);
@@ -60,7 +64,7 @@ int aci_decoder_read(aci_decoder *decoder, uint8_t *dst, size_t len, aci_message
 void aci_decoder_close(aci_decoder *decoder);
 
 // ---- encoding (png_encode.c, jpeg_encode.c); atomic: a temporary file renamed at the end ----
-// pixels: 8-bit interleaved HWC, channels 1 or 3.
+// pixels: 8-bit interleaved HWC, channels 1 or 3 (PNG also 2: gray + alpha, 4: RGBA).
 int aci_png_write(const char *path, const uint8_t *pixels, int32_t width, int32_t height,
                   int32_t channels, aci_message *msg);
 // quality 1..100; RGB is stored as YCbCr 4:2:0 (libjpeg's defaults).

@@ -124,6 +124,16 @@ public func fuzzImage(_ data: UnsafePointer<UInt8>, _ size: Int, suffix: String)
         if read != info { fatal("info and read disagree: \(info) vs \(read)") }
         if image.pixels.count != info.width * info.height * info.channels { fatal("pixel count does not match the header") }
     }
+    // keeping alpha: the header and the pixels agree too, and the colour is that of the plain read
+    expectHandled {
+        let info = try ImageFile.info(path, maxPixels: 1 << 20, keepAlpha: true)
+        let kept = try ImageFile.readPixels(path, maxPixels: 1 << 20, keepAlpha: true)
+        if kept.info != info { fatal("info and readPixels disagree with alpha kept: \(info) vs \(kept.info)") }
+        if kept.pixels.count != info.width * info.height * info.channels { fatal("alpha pixel count does not match the header") }
+        let plain = try ImageFile.read(path, maxPixels: 1 << 20).image
+        let colour = info.channels % 2 == 0 ? AlphaChannel.dropped(kept.pixels, channels: info.channels) : kept.pixels
+        if colour != plain.pixels { fatal("the colour channels differ with alpha kept") }
+    }
 }
 
 /// Once per process, before the canary: one kernel thread. The parsers are single-threaded, and

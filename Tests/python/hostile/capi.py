@@ -19,6 +19,8 @@ PROTOTYPES = {
     "acla_status_string": (c_char_p, [c_int32]),
     "acla_last_error_message": (c_char_p, []),
     "acla_set_num_threads": (c_int32, [c_int32]),
+    "acla_set_memory_limit": (c_int32, [c_uint64]),
+    "acla_get_memory_limit": (c_uint64, []),
     "acla_get_num_threads": (c_int32, []),
     "acla_get_max_threads": (c_int32, []),
     # models
@@ -57,6 +59,8 @@ PROTOTYPES = {
     "acla_image_get_pixel_limit": (c_int64, []),
     "acla_image_info": (c_int32, [c_char_p, i32p, i32p, i32p, i32p, u32p]),
     "acla_image_read": (c_int32, [c_char_p, u8p, c_size_t, i32p, i32p, i32p, u32p]),
+    "acla_image_info_ex": (c_int32, [c_char_p, c_uint32, i32p, i32p, i32p, i32p, u32p]),
+    "acla_image_read_ex": (c_int32, [c_char_p, c_uint32, u8p, c_size_t, i32p, i32p, i32p, u32p]),
     "acla_image_write": (c_int32, [c_char_p, u8p, c_size_t, c_int32, c_int32, c_int32, c_int32]),
     "acla_resize_output_size": (c_int32, [c_int32, c_int32, c_double, i32p, i32p]),
     "acla_resize_bicubic": (c_int32, [u8p, c_size_t, c_int32, c_int32, c_int32, c_double, c_int32, u8p, c_size_t]),

@@ -213,8 +213,9 @@ def attention_maps_over_the_limit(ctx):
 @case("attention", "acla_model_forward", "acla_model_set_attention_memory_limit")
 def allocation_failure_is_an_error(ctx):
     """With the attention memory limit raised to UINT64_MAX, an NL forward on a 300x300 map needs
-    a 90000 x 90000 attention matrix (32 GB): the child's 8 GiB address space cannot hold it, and
-    the failed allocation must be ACLA_ERR_OUT_OF_MEMORY, not an abort; the handle stays usable."""
+    a 90000 x 90000 attention matrix (32 GB): the child's 8 GiB address space cannot hold it. It
+    is ACLA_ERR_OUT_OF_MEMORY, not an abort, refused by the working-set estimate before any
+    allocation (the allocation-failure path behind it: WorkingSetTests); the handle stays usable."""
     lib = ctx.lib
     m = ctx.create({"backbone": "edsr", "scale": 2, "blocks": 1, "features": 4,
                     "attention": {"kind": "nl", "positions": [1]}})
@@ -223,6 +224,7 @@ def allocation_failure_is_an_error(ctx):
     x = (c_float * (3 * h * w))(*([7.0] * (3 * h * w)))
     y = Out(c_float, 3 * 4 * h * w)
     ctx.step("NL forward needing a 32 GB attention matrix under an 8 GiB address-space limit")
-    ctx.fails(lib.acla_model_forward(m, x, 1, 3, h, w, y.ptr, 3 * 4 * h * w), OOM, "allocate")
+    ctx.fails(lib.acla_model_forward(m, x, 1, 3, h, w, y.ptr, 3 * 4 * h * w), OOM, "estimated", "[1, 3, 300, 300]",
+              outs=[y])
     ctx.forward_ok(m, 1, 3, 8, 8)
     lib.acla_model_destroy(m)

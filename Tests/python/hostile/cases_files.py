@@ -172,8 +172,15 @@ def write_bad_arguments(ctx):
         ctx.fails(w(out, px, length, 3, 4, 4, 0), SHAPE, str(length))
     for q in (-1, 101, INT32_MIN, INT32_MAX):
         ctx.fails(w(out.replace(b".png", b".jpg"), px, 48, 3, 4, 4, q), INVALID, str(q))
-    for c, h, wd, mention in [(2, 4, 4, "2"), (4, 4, 4, "4"), (3, 0, 4, "0"), (3, 4, INT32_MIN, str(INT32_MIN))]:
+    for c, h, wd, mention in [(0, 4, 4, "0"), (5, 4, 4, "5"), (-1, 4, 4, "-1"), (3, 0, 4, "0"),
+                              (3, 4, INT32_MIN, str(INT32_MIN))]:
         ctx.fails(w(out, px, 48, c, h, wd, 0), INVALID, mention)
+    # alpha layouts: PNG only (JPEG has no alpha), exact lengths as for the others
+    for c in (2, 4):
+        ctx.fails(w(out, px, 48, c, 4, 4, 0), SHAPE, "48")
+        alpha = (c_uint8 * (16 * c))(*([9] * (16 * c)))
+        ctx.fails(w(out.replace(b".png", b".jpg"), alpha, 16 * c, c, 4, 4, 0), UNSUPPORTED, "alpha")
+        ctx.ok(w(out.replace(b".png", f"-{c}.png".encode()), alpha, 16 * c, c, 4, 4, 0))
     for c, h, wd in [(3, INT32_MAX, INT32_MAX), (1, 1 << 20, 1 << 20)]:
         ctx.fails_any(w(out, px, 48, c, h, wd, 0), (OOM, SHAPE), "")
     ctx.fails(w(os.path.join(ctx.tmp, "noext").encode(), px, 48, 3, 4, 4, 0), UNSUPPORTED, "noext")
@@ -189,3 +196,62 @@ def write_bad_arguments(ctx):
     wide = (c_uint8 * 70000)(*([1] * 70000))
     ctx.fails(w(os.path.join(ctx.tmp, "wide.jpg").encode(), wide, 70000, 1, 1, 70000, 50), UNSUPPORTED, "65500")
     ctx.ok(w(out, px, 48, 3, 4, 4, 0))
+
+
+@case("files", "acla_image_info_ex", "acla_image_read_ex")
+def keep_alpha_variants(ctx):
+    """The _ex variants: unknown flag bits, NULLs, short buffers (alpha makes them larger), every
+    malformed file and bad path of the plain functions, with and without the flag."""
+    lib = ctx.lib
+    rgba = str(FIXTURES / "photo_rgba.png").encode()
+    for flags in (2, 3, 0x80000000, 0xFFFFFFFF):
+        outs = info_outs()
+        ctx.step(f"flags 0x{flags:x}")
+        ctx.fails(lib.acla_image_info_ex(rgba, flags, *[o.ptr for o in outs]), INVALID, "flags", f"{flags:x}", outs=outs)
+        buf, outs = Out(c_uint8, 64 * 64 * 4), info_outs()[1:]
+        ctx.fails(lib.acla_image_read_ex(rgba, flags, buf.ptr, 64 * 64 * 4, *[o.ptr for o in outs]), INVALID, "flags",
+                  outs=outs + [buf])
+    outs = info_outs()
+    ctx.fails(lib.acla_image_info_ex(None, 1, *[o.ptr for o in outs]), INVALID, "path", outs=outs)
+    for null in (1, 2, 3):
+        ptrs = [None if i == null else o.ptr for i, o in enumerate(outs)]
+        ctx.fails(lib.acla_image_info_ex(rgba, 1, *ptrs), INVALID, "", outs=[o for i, o in enumerate(outs) if i != null])
+    ctx.ok(lib.acla_image_info_ex(rgba, 1, *[o.ptr for o in outs]))
+    c, h, w = outs[1].buf[0], outs[2].buf[0], outs[3].buf[0]
+    assert c == 4, c
+    need = h * w * 4
+    buf, outs = Out(c_uint8, need), info_outs()[1:]
+    ctx.fails(lib.acla_image_read_ex(rgba, 1, None, need, *[o.ptr for o in outs]), INVALID, "pixels", outs=outs)
+    # the size acla_image_info (no alpha) gives is one channel short
+    for length in (0, h * w * 3, need - 1):
+        ctx.fails(lib.acla_image_read_ex(rgba, 1, buf.ptr, length, *[o.ptr for o in outs]), SHAPE, str(length),
+                  outs=outs + [buf])
+    for null in (0, 1, 2):
+        ptrs = [None if i == null else o.ptr for i, o in enumerate(outs)]
+        ctx.fails(lib.acla_image_read_ex(rgba, 1, buf.ptr, need, *ptrs), INVALID, "",
+                  outs=[buf] + [o for i, o in enumerate(outs) if i != null])
+    for name, data, statuses, mention in hostile_files(ctx.tmp):
+        path = os.path.join(ctx.tmp, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        for flags in (0, 1):
+            outs = info_outs()
+            ctx.step(f"info_ex {name} flags {flags}")
+            rc = lib.acla_image_info_ex(path.encode(), flags, *[o.ptr for o in outs])
+            if rc != OK:
+                ctx.fails_any(rc, statuses, mention, outs=outs)
+            buf, outs = Out(c_uint8, 64 * 64 * 4), info_outs()[1:]
+            ctx.step(f"read_ex {name} flags {flags}")
+            rc = lib.acla_image_read_ex(path.encode(), flags, buf.ptr, 64 * 64 * 4, *[o.ptr for o in outs])
+            if OK in statuses and rc == OK:
+                continue
+            if rc == SHAPE:
+                continue    # declared bigger than the buffer: refused before decoding
+            ctx.fails_any(rc, statuses, mention, outs=outs)
+    for path in [b"", ctx.tmp.encode(), b"/nonexistent/x.png", b"/dev/zero", b"/" + b"a" * (1 << 20) + b".png"]:
+        outs = info_outs()
+        ctx.step(f"info_ex {path[:40]!r}")
+        ctx.fails_any(lib.acla_image_info_ex(path, 1, *[o.ptr for o in outs]), (IO, INVALID), path[:30].decode(), outs=outs)
+        buf, outs = Out(c_uint8, 64), info_outs()[1:]
+        ctx.fails_any(lib.acla_image_read_ex(path, 1, buf.ptr, 64, *[o.ptr for o in outs]), (IO, INVALID),
+                      path[:30].decode(), outs=outs + [buf])

@@ -3,6 +3,7 @@ handles; thread counts over the cap or beyond what the process can start; non-fi
 in checkpoints; a 100 MB safetensors header; writes that fail half-way."""
 import ctypes
 import json
+import mmap
 import os
 import resource
 import struct
@@ -148,6 +149,96 @@ def thread_count_the_process_cannot_start(ctx):
     ctx.ok(lib.acla_set_num_threads(min(cap, 8)))
     ctx.forward_ok(m, 1, 3, 6, 5)
     ctx.ok(lib.acla_set_num_threads(before))
+
+
+@case("limits", "acla_set_num_threads")
+def accepted_thread_count_needs_no_later_thread(ctx):
+    """An accepted count's OpenMP workers start inside acla_set_num_threads (right after the
+    trial), not at the next forward: with too little address space left for their stacks, a
+    forward on the calling thread still runs (libomp would abort creating them)."""
+    lib = ctx.lib
+    m = ctx.model("edsr")
+    before = lib.acla_get_num_threads()
+    n = min(lib.acla_get_max_threads(), 40)
+    ctx.step(f"set_num_threads({n})")
+    ctx.ok(lib.acla_set_num_threads(n))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+    # 16 MB: far less than the stacks of the n - 1 workers (libomp's 4 MB or more each)
+    resource.setrlimit(resource.RLIMIT_AS, (used + (16 << 20), hard))
+    try:
+        ctx.step(f"forward on {n} threads with 16 MB of address space left")
+        ctx.forward_ok(m, 1, 3, 6, 5)
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    ctx.ok(lib.acla_set_num_threads(before))
+
+
+@case("limits", "acla_set_memory_limit", "acla_get_memory_limit", "acla_model_forward", "acla_model_restore")
+def working_set_over_the_memory_limit(ctx):
+    """Issue 12: a forward's whole working set is estimated before the first allocation. Over
+    the configured limit, acla_model_forward and acla_model_restore refuse with
+    ACLA_ERR_OUT_OF_MEMORY naming the estimate and the limit, their outputs untouched; bad
+    limits are refused; 0 restores the default (physical memory)."""
+    lib = ctx.lib
+    default = lib.acla_get_memory_limit()
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGESIZE")
+    assert default == pages, (default, pages)
+    for bad in (2**63, 2**64 - 1):
+        ctx.fails(lib.acla_set_memory_limit(bad), INVALID, str(bad))
+        assert lib.acla_get_memory_limit() == default
+    m = ctx.model("edsr")
+    ctx.forward_ok(m, 1, 3, 64, 64)
+    ctx.ok(lib.acla_set_memory_limit(1 << 20))
+    try:
+        assert lib.acla_get_memory_limit() == 1 << 20
+        oc, oh, ow = ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32()
+        ctx.ok(lib.acla_model_output_size(m, 300, 300, ctypes.byref(oc), ctypes.byref(oh), ctypes.byref(ow)))
+        x = (ctypes.c_float * (3 * 300 * 300))(*([77.0] * (3 * 300 * 300)))
+        y = Out(ctypes.c_float, oc.value * oh.value * ow.value)
+        ctx.step("forward over a 1 MiB limit")
+        ctx.fails(lib.acla_model_forward(m, x, 1, 3, 300, 300, y.ptr, oc.value * oh.value * ow.value), OOM,
+                  "estimated", "1048576 bytes", "memory limit", outs=[y])
+        ctx.forward_ok(m, 1, 3, 4, 4)    # a small input still fits
+        pixels = (ctypes.c_uint8 * (300 * 300 * 3))(*([9] * (300 * 300 * 3)))
+        c, h, w = ctypes.c_int32(), ctypes.c_int32(), ctypes.c_int32()
+        ctx.ok(lib.acla_model_restore_output_size(m, 3, 300, 300, ctypes.byref(c), ctypes.byref(h), ctypes.byref(w), None))
+        out = Out(ctypes.c_uint8, c.value * h.value * w.value)
+        ctx.step("restore over a 1 MiB limit")
+        ctx.fails(lib.acla_model_restore(m, None, pixels, len(pixels), 3, 300, 300, out.ptr, c.value * h.value * w.value),
+                  OOM, "estimated", "windows", outs=[out])
+    finally:
+        ctx.ok(lib.acla_set_memory_limit(0))
+    assert lib.acla_get_memory_limit() == default
+    ctx.forward_ok(m, 1, 3, 64, 64)
+
+
+@case("limits", "acla_model_forward")
+def working_set_over_the_address_space(ctx):
+    """The issue's probe: EDSR x4 with 1 block of 1 feature on a 4000 x 4000 input passes the
+    per-map limit and aborted (later: failed at one allocation after others succeeded). Now its
+    estimated working set is refused before any allocation against the address space left
+    under RLIMIT_AS. The 3 GB output is an untouched anonymous mapping (no memory used)."""
+    lib = ctx.lib
+    m = ctx.create({"backbone": "edsr", "scale": 4, "blocks": 1, "features": 1})
+    n_in, n_out = 3 * 4000 * 4000, 3 * 16000 * 16000
+    src = mmap.mmap(-1, 4 * n_in)
+    dst = mmap.mmap(-1, 4 * n_out)
+    x = (ctypes.c_float * n_in).from_buffer(src)
+    y = (ctypes.c_float * n_out).from_buffer(dst)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (used + (512 << 20), hard))
+    try:
+        ctx.step("forward 1 x 3 x 4000 x 4000 with 512 MB of address space left")
+        msg = ctx.fails(lib.acla_model_forward(m, x, 1, 3, 4000, 4000, y, n_out), OOM, "estimated", "address space", "ulimit")
+        assert "[1, 3, 4000, 4000]" in msg, msg
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        del x, y
+        src.close()
+        dst.close()
+    lib.acla_model_destroy(m)
 
 
 def poisoned_checkpoint(ctx, value, name="body.0.body.2.bias", index=2):

@@ -20,12 +20,15 @@ __all__ = ["AclaWarning", "set_image_pixel_limit", "get_image_pixel_limit", "ima
            "read_image", "write_image", "resize_bicubic", "modcrop", "degrade_noise",
            "degrade_mosaic", "degrade_jpeg", "rgb_to_gray", "rgb_to_y", "psnr", "ssim",
            "IMAGE_FORMAT_PNG", "IMAGE_FORMAT_JPEG", "IMAGE_NOTE_ALPHA_DROPPED", "IMAGE_NOTE_16BIT_REDUCED",
+           "IMAGE_READ_KEEP_ALPHA",
            "BOUNDARY_SYMMETRIC", "BOUNDARY_REPLICATE", "MEASURE_RGB", "MEASURE_Y"]
 
 IMAGE_FORMAT_PNG = 1
 IMAGE_FORMAT_JPEG = 2
 IMAGE_NOTE_ALPHA_DROPPED = 1
 IMAGE_NOTE_16BIT_REDUCED = 2
+IMAGE_READ_KEEP_ALPHA = 1
+_PIL_ALPHA_MODES = {2: "LA", 4: "RGBA"}
 BOUNDARY_SYMMETRIC = 0
 BOUNDARY_REPLICATE = 1
 MEASURE_RGB = 0
@@ -42,7 +45,9 @@ _sz = ctypes.c_size_t
 proto("acla_image_set_pixel_limit", status_t, ctypes.c_int64)
 proto("acla_image_get_pixel_limit", ctypes.c_int64)
 proto("acla_image_info", status_t, cstr, _i32p, _i32p, _i32p, _i32p, _u32p)
+proto("acla_image_info_ex", status_t, cstr, ctypes.c_uint32, _i32p, _i32p, _i32p, _i32p, _u32p)
 proto("acla_image_read", status_t, cstr, _u8p, _sz, _i32p, _i32p, _i32p, _u32p)
+proto("acla_image_read_ex", status_t, cstr, ctypes.c_uint32, _u8p, _sz, _i32p, _i32p, _i32p, _u32p)
 proto("acla_image_write", status_t, cstr, _u8p, _sz, _i32, _i32, _i32, _i32)
 proto("acla_resize_bicubic", status_t, _u8p, _sz, _i32, _i32, _i32, ctypes.c_double, _i32, _u8p, _sz)
 proto("acla_resize_bicubic_f32", status_t, _f32p, _sz, _i32, _i32, _i32, ctypes.c_double, _i32, _f32p, _sz)
@@ -151,37 +156,54 @@ def get_image_pixel_limit() -> int:
     return _lib.acla_image_get_pixel_limit()
 
 
-def image_info(path: PathLike) -> Dict[str, Any]:
-    """Header of a PNG/JPEG file: format ('png'/'jpeg'), channels, height, width, notes."""
+def image_info(path: PathLike, *, alpha: bool = False) -> Dict[str, Any]:
+    """Header of a PNG/JPEG file: format ('png'/'jpeg'), channels, height, width, notes. With
+    alpha=True, channels is what read_image(alpha=True) gives (2 or 4 for a PNG with alpha)."""
+    if not isinstance(alpha, bool):
+        raise AclaError(ERR_INVALID_ARGUMENT, f"alpha must be True or False, got {alpha!r}")
     fmt, c, h, w, notes = _i32(), _i32(), _i32(), _i32(), ctypes.c_uint32()
-    check(_lib.acla_image_info(encode_path(path), ctypes.byref(fmt), ctypes.byref(c), ctypes.byref(h),
-                               ctypes.byref(w), ctypes.byref(notes)))
+    check(_lib.acla_image_info_ex(encode_path(path), IMAGE_READ_KEEP_ALPHA if alpha else 0, ctypes.byref(fmt),
+                                  ctypes.byref(c), ctypes.byref(h), ctypes.byref(w), ctypes.byref(notes)))
     return {"format": "png" if fmt.value == IMAGE_FORMAT_PNG else "jpeg", "channels": c.value,
             "height": h.value, "width": w.value,
             "notes": [text for bit, text in _NOTE_TEXT.items() if notes.value & bit]}
 
 
-def read_image(path: PathLike, *, pil: bool = False) -> Any:
+def read_image(path: PathLike, *, pil: bool = False, alpha: bool = False) -> Any:
     """Decodes a PNG/JPEG file to uint8 (H, W) or (H, W, 3) (a PIL image with pil=True); dropped
-    alpha or reduced 16-bit precision is reported with an AclaWarning."""
+    alpha or reduced 16-bit precision is reported with an AclaWarning. With alpha=True a PNG's
+    alpha (or transparency) is kept as the last channel: (H, W, 2) or (H, W, 4), PIL LA/RGBA."""
     np = numpy()
-    info = image_info(path)
+    info = image_info(path, alpha=alpha)
     out = np.empty((info["height"], info["width"], info["channels"]), dtype=np.uint8)
     c, h, w, notes = _i32(), _i32(), _i32(), ctypes.c_uint32()
-    check(_lib.acla_image_read(encode_path(path), out.ctypes.data_as(_u8p), out.size, ctypes.byref(c),
-                               ctypes.byref(h), ctypes.byref(w), ctypes.byref(notes)))
+    check(_lib.acla_image_read_ex(encode_path(path), IMAGE_READ_KEEP_ALPHA if alpha else 0, out.ctypes.data_as(_u8p),
+                                  out.size, ctypes.byref(c), ctypes.byref(h), ctypes.byref(w), ctypes.byref(notes)))
     if (c.value, h.value, w.value) != (info["channels"], info["height"], info["width"]):
         raise AclaError(ERR_STATE, f"{os.fspath(path)} changed while being read")
     for bit, text in _NOTE_TEXT.items():
         if notes.value & bit:
             warnings.warn(f"{os.fspath(path)}: {text}", AclaWarning, stacklevel=2)
     out = out[:, :, 0] if c.value == 1 else out
+    if pil and c.value in _PIL_ALPHA_MODES:
+        from PIL import Image
+        return Image.fromarray(out, _PIL_ALPHA_MODES[c.value])
     return _to_pil(out) if pil else out
 
 
 def write_image(path: PathLike, image: Any, quality: int = 95) -> None:
-    """Writes a uint8 image as PNG (.png) or JPEG (.jpg/.jpeg at `quality` 1..100), atomically."""
-    a, (c, h, w) = _as_u8(image, "image")
+    """Writes a uint8 image as PNG (.png) or JPEG (.jpg/.jpeg at `quality` 1..100), atomically.
+    (H, W, 2) and (H, W, 4) arrays (gray + alpha, RGBA; PIL LA/RGBA) only as PNG."""
+    if is_pil_image(image) and image.mode in ("LA", "RGBA"):
+        image = numpy().asarray(image)
+    a = numpy().asarray(image)
+    if a.ndim == 3 and a.shape[2] in (2, 4):
+        if a.dtype != numpy().uint8:
+            raise AclaError(ERR_INVALID_ARGUMENT, f"image must be an 8-bit (uint8) image, got dtype {a.dtype}")
+        a = numpy().ascontiguousarray(a)
+        c, h, w = a.shape[2], int32(int(a.shape[0]), "image height"), int32(int(a.shape[1]), "image width")
+    else:
+        a, (c, h, w) = _as_u8(image, "image")
     check(_lib.acla_image_write(encode_path(path), a.ctypes.data_as(_u8p), a.size, c, h, w,
                                 int32(quality, "quality")))
 

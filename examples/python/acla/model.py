@@ -12,7 +12,7 @@ from .attention import AttentionMethods
 from .errors import ERR_INVALID_ARGUMENT, ERR_SHAPE, ERR_STATE, OK, AclaError
 from .loader import _lib, check, cstr, proto, status_t
 
-__all__ = ["Model", "LOAD_IGNORE_TAIL", "LOAD_KEEP_MISSING_ATTENTION"]
+__all__ = ["Model", "models_catalog", "LOAD_IGNORE_TAIL", "LOAD_KEEP_MISSING_ATTENTION"]
 
 LOAD_IGNORE_TAIL = 1
 LOAD_KEEP_MISSING_ATTENTION = 2
@@ -25,6 +25,8 @@ f32p = ctypes.POINTER(ctypes.c_float)
 proto("acla_model_create", status_t, cstr, ctypes.POINTER(handle_t))
 proto("acla_model_load", status_t, cstr, cstr, ctypes.POINTER(handle_t))
 proto("acla_model_load_ex", status_t, cstr, cstr, ctypes.c_uint32, ctypes.POINTER(handle_t))
+proto("acla_model_load_default", status_t, cstr, ctypes.POINTER(handle_t))
+proto("acla_models_catalog", status_t, ctypes.c_char_p, size_t, ctypes.POINTER(size_t))
 proto("acla_model_save", status_t, handle_t, cstr)
 proto("acla_model_destroy", None, handle_t)
 proto("acla_model_config", status_t, handle_t, ctypes.c_char_p, size_t, ctypes.POINTER(size_t))
@@ -126,6 +128,15 @@ class Model(AttentionMethods):
         h = handle_t()
         cfg = None if config is None else _config_text(config)
         check(_lib.acla_model_load_ex(encode_path(path), cfg, flags, ctypes.byref(h)))
+        return cls(h)
+
+    @classmethod
+    def load_default(cls, name: str) -> "Model":
+        """Loads a bundled model by name (``models_catalog()["models"]`` lists them, e.g. "sr-x2")."""
+        if not isinstance(name, str):
+            raise AclaError(ERR_INVALID_ARGUMENT, f"model name must be a str, got {type(name).__name__}")
+        h = handle_t()
+        check(_lib.acla_model_load_default(name.encode(), ctypes.byref(h)))
         return cls(h)
 
     def _live(self) -> ctypes.c_void_p:
@@ -256,3 +267,8 @@ class Model(AttentionMethods):
         if not self._finalizer.alive:
             return "<acla.Model (closed)>"
         return f"<acla.Model {self.config_json}>"
+
+
+def models_catalog() -> Dict[str, Any]:
+    """The bundled models' catalog: {"directory": ..., "models": [{"name", "file", "task", "scale", ...}]}."""
+    return json.loads(_sized_string(_lib.acla_models_catalog))

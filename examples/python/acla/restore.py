@@ -4,10 +4,12 @@ docs/RESTORE.md): tiles with overlap, self-ensemble, progress and cancellation. 
 from __future__ import annotations
 
 import ctypes
+import os
+import warnings
 from typing import Any, Callable, List, Optional, Tuple
 
 from ._args import PathLike, int32, is_pil_image, numpy
-from .errors import ERR_INVALID_ARGUMENT, ERR_SHAPE, AclaError
+from .errors import ERR_INVALID_ARGUMENT, ERR_SHAPE, AclaError, AclaWarning
 from .image import read_image, write_image
 from .loader import _lib, check, proto, status_t
 from .model import Model
@@ -132,10 +134,17 @@ def _restore(self: Model, image: Any, tile: int = RESTORE_DEFAULT_TILE, overlap:
 def restore_file(model: Model, in_path: PathLike, out_path: PathLike, tile: int = RESTORE_DEFAULT_TILE,
                  overlap: int = RESTORE_DEFAULT_OVERLAP, ensemble: bool = False,
                  progress: Optional[Callable[[int, int], Any]] = None, quality: int = 95) -> Any:
-    """Reads a PNG/JPEG, restores it with `model` (Model.restore's options) and writes the result
-    (format from out_path's extension, written atomically). Returns the output array."""
-    out = model.restore(read_image(in_path), tile=tile, overlap=overlap, ensemble=ensemble, progress=progress)
-    write_image(out_path, out, quality=quality)
+    """Reads a PNG/JPEG (keeping a PNG's alpha), restores it with `model` (Model.restore's
+    options) and writes the result (format from out_path's extension, written atomically; a
+    JPEG output cannot hold alpha: it is dropped with an AclaWarning). Returns the output array
+    (alpha included)."""
+    out = model.restore(read_image(in_path, alpha=True), tile=tile, overlap=overlap, ensemble=ensemble, progress=progress)
+    written = out
+    if out.ndim == 3 and out.shape[2] in (2, 4) and os.fspath(out_path).lower().endswith((".jpg", ".jpeg")):
+        written = out[:, :, 0] if out.shape[2] == 2 else out[:, :, :3]
+        warnings.warn(f"{os.fspath(out_path)}: JPEG has no alpha channel: the restored alpha was not written",
+                      AclaWarning, stacklevel=2)
+    write_image(out_path, written, quality=quality)
     return out
 
 
