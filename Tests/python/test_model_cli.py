@@ -10,18 +10,6 @@ CLI = ROOT / "build" / "bin" / "acla"
 CONFIGS = ROOT / "examples" / "configs"
 
 
-@pytest.fixture
-def cli():
-    if not CLI.exists():
-        pytest.skip(f"{CLI} is not built (make build)")
-
-    def run(*args, ok=True):
-        r = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True, cwd=ROOT)
-        assert (r.returncode == 0) == ok, r.stdout + r.stderr
-        return r
-    return run
-
-
 def test_info_config_and_checkpoint(cli, tmp_path):
     out = cli("info", CONFIGS / "edsr_x2.json").stdout
     assert "parameters: 40,729,627" in out

@@ -198,18 +198,6 @@ def test_cli_restore_keeps_alpha(cli, checkpoint, tmp_path, np):
 # ---- the command line ----
 
 @pytest.fixture
-def cli():
-    if not CLI.exists():
-        pytest.skip(f"{CLI} is not built (make build)")
-
-    def run(*args, ok=True):
-        r = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True, cwd=ROOT)
-        assert (r.returncode == 0) == ok, r.stdout + r.stderr
-        return r
-    return run
-
-
-@pytest.fixture
 def checkpoint(cli, tmp_path):
     path = tmp_path / "x2.safetensors"
     cli("init", '{"backbone": "edsr", "scale": 2, "blocks": 2, "features": 8}', path)

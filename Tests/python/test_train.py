@@ -88,18 +88,6 @@ def test_folder_run_with_progress_and_cancel(np, tmp_path):
     acla.Model.load(tmp_path / "c.best.safetensors").close()
 
 
-@pytest.fixture
-def cli():
-    if not CLI.exists():
-        pytest.skip(f"{CLI} is not built (make build)")
-
-    def run(*args, ok=True):
-        r = subprocess.run([str(CLI), *map(str, args)], capture_output=True, text=True, cwd=ROOT)
-        assert (r.returncode == 0) == ok, r.stdout + r.stderr
-        return r
-    return run
-
-
 def test_cli_train_resume_is_bit_identical_and_search_writes_a_model(np, cli, tmp_path):
     data = smooth_images(np, tmp_path / "data", 4)
     cfg = tmp_path / "tiny.json"
