@@ -52,13 +52,7 @@ struct RestoreComparisonOptions: ParsableArguments {
         let ours = try TaskComparison.measure(restored, reference: reference, config: config)
         let baselineImage = try TaskComparison.baseline(input, config: config)
         let base = try TaskComparison.measure(baselineImage, reference: reference, config: config)
-        let name: String
-        switch config.task {
-        case .sr: name = "bicubic"
-        case .denoise: name = "noisy input"
-        case .jpeg: name = "JPEG input"
-        case .demosaic: name = "bilinear"
-        }
+        let name = TaskComparison.baselineName(config)
         func f(_ v: Double, _ d: Int) -> String { ImageCommandSupport.format(v, decimals: d) }
         print("PSNR/SSIM against \(degradeFirst ? "the original" : "the reference") (\(TaskComparison.metricDescription(config))): "
               + "restored \(f(ours.psnr, 2)) dB / \(f(ours.ssim, 4)), \(name) \(f(base.psnr, 2)) dB / \(f(base.ssim, 4))")

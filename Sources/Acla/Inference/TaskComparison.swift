@@ -48,6 +48,16 @@ public enum TaskComparison {
         }
     }
 
+    /// The baseline's name in reports.
+    public static func baselineName(_ config: ModelConfig) -> String {
+        switch config.task {
+        case .sr: return "bicubic"
+        case .denoise: return "noisy input"
+        case .jpeg: return "JPEG input"
+        case .demosaic: return "bilinear"
+        }
+    }
+
     /// What the task's benchmarks measure: Y with `scale` pixels shaved for sr, Y for jpeg
     /// (classic5 is gray), RGB with no shave for denoise and demosaic.
     public static func metric(_ config: ModelConfig) -> (channels: MetricChannels, border: Int) {
