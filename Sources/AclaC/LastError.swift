@@ -5,7 +5,7 @@ import Glibc
 /// other's messages and the returned pointer stays valid until the next call on that thread.
 enum LastError {
     static let capacity = 2048
-    nonisolated(unsafe) private static let key: pthread_key_t = {
+    private static let key: pthread_key_t = {
         var k = pthread_key_t()
         pthread_key_create(&k) { free($0) }
         return k

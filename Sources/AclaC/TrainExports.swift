@@ -110,10 +110,10 @@ public func acla_trainer_run(_ trainer: OpaquePointer?, _ runJSON: UnsafePointer
         let request = try TrainingRunRequest.parse(string(runJSON, "run_json"))
         let (run, _) = try request.makeRun(trainer: box.trainer)
         defer { if let v = run.lastValidationPSNR { box.lastValidation = (v, run.lastValidationSSIM ?? .nan) } }
-        try run.run { p in
+        try run.run(progress: { p in
             guard let progress else { return true }
             return progress(user, p.step, p.totalSteps) == 0
-        }
+        })
     }
 }
 

@@ -62,7 +62,7 @@ struct Forward: ParsableCommand {
                 throw AclaError.shape("\(input) has \(image.channels) channel\(image.channels == 1 ? "" : "s"), the model takes \(channels)"
                                       + (channels == 1 ? " (acla degrade --gray converts RGB to gray)" : ""))
             }
-            return (image.toTensor(), .hwc)
+            return (try image.toTensor(), .hwc)
         }
         let raw = try NpyFile.readInput(path: input)
         let layout = try ImageArrayLayout.infer(raw.shape, channels: [channels], name: input)

@@ -103,7 +103,7 @@ static void backward_tile(const backward_image *A, long i0, int nt, float *mine)
             const float a = open ? ex[e] / z[t] : 0.f, g = d[4 * e] - dot[t];
             if (A->dlb) A->dlb[(long)q * hw + i] += a * g;
             // d a_p / d M_q = (w_q / Z)(delta_pq - a_p) with w_q = exp(e_q - max), for closed keys too
-            if (A->dmb) A->dmb[(long)q * hw + i] += expf(lq[t] - maxe[t]) / z[t] * g;
+            if (A->dmb) A->dmb[(long)q * hw + i] += ak_expf(lq[t] - maxe[t]) / z[t] * g;
         }
     }
 }

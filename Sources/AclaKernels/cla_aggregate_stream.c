@@ -35,15 +35,21 @@ int ak_cla_key_weights(const float *logits, const float *mask, int nq, int n, lo
         float *ex = scratch + per_thread * omp_get_thread_num();
         float maxe[AK_TILE], z[AK_TILE];
         tile_softmax(lb, mb, hw, nq, i0, nt, maxe, z, ex);
+        int64_t opened = 0;
         for (int q = 0; q < nq; q++) {
             const float *mq = mb ? mb + (long)q * hw + i0 : NULL;
+            const float *eq = ex + (long)q * AK_TILE;
             float *aq = ab + (long)q * hw + i0;
+            // selects, not branches (see tile_softmax); an empty pixel (z = 0) divides by 1
+#pragma omp simd reduction(+:opened)
             for (int t = 0; t < nt; t++) {
                 const int open = z[t] > 0.f && (!mq || mq[t] > 0.f);
-                aq[t] = open ? ex[(long)q * AK_TILE + t] / z[t] : -1.f;
-                total += open;
+                const float a = eq[t] / (z[t] > 0.f ? z[t] : 1.f);
+                aq[t] = open ? a : -1.f;
+                opened += open;
             }
         }
+        total += opened;
     }
     if (gathered) *gathered += total;
     return 0;

@@ -5,6 +5,7 @@
 #include "bilinear_taps.h"
 #include <stddef.h>
 #include <math.h>
+#include "acla_fast_exp.h"
 
 // The four corner rows (c floats each) of a tap in one NHWC image; NULL for corners outside.
 static inline void tap_rows(const float *img, int h, int w, int c, const ak_taps *t, const float *rows[4]) {
@@ -33,19 +34,39 @@ static inline int offset_taps(const float *ob, long hw, long i, int q, int y, in
 // 0 for closed ones, and their sum z in key order (0 when no key is open).
 static inline void tile_softmax(const float *lb, const float *mb, long hw, int nq, long i0, int nt,
                                 float *maxe, float *z, float *ex) {
+    // Branch-free selects, so the loops vectorise: with half the keys closed at random, branches
+    // on the mask mispredicted every other key.
     for (int t = 0; t < nt; t++) { maxe[t] = -INFINITY; z[t] = 0.f; }
     for (int q = 0; q < nq; q++) {
-        const float *lq = lb + (long)q * hw + i0, *mq = mb ? mb + (long)q * hw + i0 : 0;
-        for (int t = 0; t < nt; t++)
-            if ((mq ? mq[t] : 1.f) > 0.f && lq[t] > maxe[t]) maxe[t] = lq[t];
+        const float *lq = lb + (long)q * hw + i0;
+        if (mb) {
+            const float *mq = mb + (long)q * hw + i0;
+#pragma omp simd
+            for (int t = 0; t < nt; t++) maxe[t] = mq[t] > 0.f && lq[t] > maxe[t] ? lq[t] : maxe[t];
+        } else {
+#pragma omp simd
+            for (int t = 0; t < nt; t++) maxe[t] = lq[t] > maxe[t] ? lq[t] : maxe[t];
+        }
     }
     for (int q = 0; q < nq; q++) {
-        const float *lq = lb + (long)q * hw + i0, *mq = mb ? mb + (long)q * hw + i0 : 0;
-        for (int t = 0; t < nt; t++) {
-            const float m = mq ? mq[t] : 1.f;
-            const float e = m > 0.f ? m * expf(lq[t] - maxe[t]) : 0.f;
-            ex[(long)q * AK_TILE + t] = e;
-            z[t] += e;
+        const float *lq = lb + (long)q * hw + i0;
+        float *eq = ex + (long)q * AK_TILE;
+        if (mb) {
+            const float *mq = mb + (long)q * hw + i0;
+            // a closed key's exponent may be inf - inf (no key open): ak_expf clamps it, the select drops it
+#pragma omp simd
+            for (int t = 0; t < nt; t++) {
+                const float e = mq[t] * ak_expf(lq[t] - maxe[t]), kept = mq[t] > 0.f ? e : 0.f;
+                eq[t] = kept;
+                z[t] += kept;
+            }
+        } else {
+#pragma omp simd
+            for (int t = 0; t < nt; t++) {
+                const float e = ak_expf(lq[t] - maxe[t]);
+                eq[t] = e;
+                z[t] += e;
+            }
         }
     }
 }

@@ -111,7 +111,7 @@ final class DegradationTests: XCTestCase {
 
     func testTensorBridgeAndQuantisation() throws {
         let image = try ImagingTestData.randomImage(width: 4, height: 3, channels: 3, seed: 6)
-        let tensor = image.toTensor()
+        let tensor = try image.toTensor()
         XCTAssertEqual(tensor.shape, [1, 3, 3, 4])
         for y in 0..<3 { for x in 0..<4 { for c in 0..<3 {
             XCTAssertEqual(tensor.data[(c * 3 + y) * 4 + x], Float(image[y, x, c]))

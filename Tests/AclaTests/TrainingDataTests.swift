@@ -166,9 +166,9 @@ final class TrainingDataTests: XCTestCase {
         XCTAssertEqual(val.channels, .y)
         XCTAssertEqual(val.shave, 2)
         // a "network" that returns the reference exactly scores infinity; one off by 1 scores 48.13 dB
-        let exact = try val.evaluate { _ in val.items[0].reference.toTensor() }
+        let exact = try val.evaluate { _ in try val.items[0].reference.toTensor() }
         XCTAssertEqual(exact.meanPSNR, .infinity)
-        var shifted = val.items[0].reference.toTensor()
+        var shifted = try val.items[0].reference.toTensor()
         for i in shifted.data.indices { shifted.data[i] = shifted.data[i] < 128 ? shifted.data[i] + 1 : shifted.data[i] - 1 }
         let off = try val.evaluate { _ in shifted }
         let want = try ImageMetrics.psnr(Image8(tensor: shifted), val.items[0].reference, border: 2, channels: .y)

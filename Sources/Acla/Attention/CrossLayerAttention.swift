@@ -26,13 +26,13 @@ final class CrossLayerAttention: AttentionModule {
         self.sourceLayers = sourceLayers
         self.channels = c
         self.keys = k
-        offset = try Conv2dLayer(name + ".offset", weight: Tensor(zeros: [2 * k * r, c, 1, 1]),
+        offset = try Conv2dLayer(name + ".offset", weight: Tensor(checkedZeros: [2 * k * r, c, 1, 1]),
                                  bias: RingPattern.offsetBias(sources: r, keys: k), store: store)
-        logits = try Conv2dLayer(name + ".logits", weight: Tensor(zeros: [k * r, c, 1, 1]),
-                                 bias: Tensor(zeros: [k * r]), store: store)
+        logits = try Conv2dLayer(name + ".logits", weight: Tensor(checkedZeros: [k * r, c, 1, 1]),
+                                 bias: Tensor(checkedZeros: [k * r]), store: store)
         value = try Conv2dLayer(name + ".value", in: c, out: c, kernel: 1, store: store, rng: &rng)
-        out = try Conv2dLayer(name + ".out", weight: Tensor(zeros: [c, c, 1, 1]), bias: Tensor(zeros: [c]), store: store)
-        gate = gated ? try Conv2dLayer(name + ".gate", weight: Tensor(zeros: [1, c, 1, 1]),
+        out = try Conv2dLayer(name + ".out", weight: Tensor(checkedZeros: [c, c, 1, 1]), bias: Tensor(checkedZeros: [c]), store: store)
+        gate = gated ? try Conv2dLayer(name + ".gate", weight: Tensor(checkedZeros: [1, c, 1, 1]),
                                        bias: Tensor(shape: [1], repeating: 3), store: store) : nil
     }
 

@@ -26,7 +26,7 @@ final class NonLocalAttention: AttentionModule {
         theta = try Conv2dLayer(name + ".theta", in: c, out: inner, kernel: 1, store: store, rng: &rng)
         phi = try Conv2dLayer(name + ".phi", in: c, out: inner, kernel: 1, store: store, rng: &rng)
         g = try Conv2dLayer(name + ".g", in: c, out: inner, kernel: 1, store: store, rng: &rng)
-        out = try Conv2dLayer(name + ".out", weight: Tensor(zeros: [c, inner, 1, 1]), bias: Tensor(zeros: [c]), store: store)
+        out = try Conv2dLayer(name + ".out", weight: Tensor(checkedZeros: [c, inner, 1, 1]), bias: Tensor(checkedZeros: [c]), store: store)
         self.kind = kind
     }
 

@@ -39,8 +39,8 @@ public struct FloatImage: Sendable, Equatable {
     }
 
     /// A [1, C, H, W] tensor (planar), values unchanged.
-    public func toTensor() -> Tensor {
-        var tensor = Tensor(zeros: [1, channels, height, width])
+    public func toTensor() throws -> Tensor {
+        var tensor = try Tensor(uninitialized: [1, channels, height, width], what: "image tensor")
         let plane = width * height
         values.withUnsafeBufferPointer { src in
             tensor.data.withUnsafeMutableBufferPointer { dst in
@@ -74,7 +74,7 @@ public struct FloatImage: Sendable, Equatable {
 
 extension Image8 {
     /// A [1, C, H, W] float tensor with values 0..255: the networks' input.
-    public func toTensor() -> Tensor { FloatImage(self).toTensor() }
+    public func toTensor() throws -> Tensor { try FloatImage(self).toTensor() }
 
     /// Image `index` of an NCHW tensor, quantised as `round(clamp(x, 0, 255))`.
     public init(tensor: Tensor, index: Int = 0) throws {

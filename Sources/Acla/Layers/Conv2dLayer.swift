@@ -17,11 +17,11 @@ public struct Conv2dLayer {
                 store: ParameterStore, rng: inout RandomGenerator) throws {
         let fanIn = Double(cin * k * k)
         let bound = 1 / fanIn.squareRoot()
-        var w = Tensor(zeros: [cout, cin, k, k])
+        var w = try Tensor(checkedZeros: [cout, cin, k, k], what: name + ".weight")
         for i in 0..<w.count { w.data[i] = Float(rng.uniform(-bound, bound)) }
         weight = try store.register(name + ".weight", w)
         if hasBias {
-            var b = Tensor(zeros: [cout])
+            var b = try Tensor(checkedZeros: [cout], what: name + ".bias")
             for i in 0..<cout { b.data[i] = Float(rng.uniform(-bound, bound)) }
             bias = try store.register(name + ".bias", b)
         } else {

@@ -42,6 +42,12 @@ public final class Network {
         try config.validate()
         self.config = config
         layout = BackboneLayout(config: config)
+        // Each parameter lives three times while the model is built (its layer's tensor, then the
+        // arena's value and gradient): refuse what the memory limit or the address space cannot
+        // hold before the first allocation, not half-way through.
+        let backboneParameters = layout.convolutions.reduce(0) { $0 + $1.parameterCount }
+        try MemoryLimit.check(backboneParameters * 3 * MemoryLayout<Float>.size,
+                              "creating this model (\(backboneParameters) backbone parameters)")
         let store = ParameterStore()
         var rng = RandomGenerator(seed: config.seed)
         var convs: [String: Conv2dLayer] = [:]

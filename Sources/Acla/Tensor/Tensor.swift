@@ -38,7 +38,7 @@ public struct Tensor: Sendable, Equatable {
             throw AclaError.shape("shape \(shape) needs \(count) values, got \(data.count)")
         }
         self.shape = shape
-        self.data = TensorData(data)
+        self.data = try TensorData(copying: data)
     }
 
     /// A tensor over existing elements (shared, copy-on-write).

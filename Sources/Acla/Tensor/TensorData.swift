@@ -6,8 +6,15 @@ public struct TensorData: RandomAccessCollection, MutableCollection, Equatable, 
     init(storage: TensorStorage) { self.storage = storage }
 
     public init(_ values: [Float]) {
-        // A literal or array that cannot be allocated traps, as building the array itself would.
-        let s = try! TensorStorage.allocate(values.count, zeroed: false, pool: nil)
+        // A literal or array that cannot be allocated traps, as building the array itself would;
+        // library code copies arrays of outside sizes through `init(copying:)`.
+        // swiftlint:disable:next force_try
+        self = try! TensorData(copying: values)
+    }
+
+    /// A copy of `values`; a failed allocation is an error.
+    public init(copying values: [Float]) throws {
+        let s = try TensorStorage.allocate(values.count, zeroed: false, pool: nil)
         values.withUnsafeBufferPointer { if let b = $0.baseAddress { s.base.initialize(from: b, count: values.count) } }
         storage = s
     }

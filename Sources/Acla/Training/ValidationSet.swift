@@ -49,7 +49,7 @@ public final class ValidationSet {
                 var rng = RandomStreams.generator(seed: 0, .validationNoise, UInt64(index))
                 let values = try degradation.degrade(target, task: config.task, sigma: degradation.validationSigma,
                                                      quality: degradation.validationQuality, rng: &rng)
-                input = FloatImage(validatedWidth: target.width, height: target.height, channels: target.channels,
+                input = try FloatImage(validatedWidth: target.width, height: target.height, channels: target.channels,
                                    values: values).toTensor()
             }
             guard input.shape[2] * s == target.height, input.shape[3] * s == target.width else {

@@ -241,6 +241,33 @@ def working_set_over_the_address_space(ctx):
     lib.acla_model_destroy(m)
 
 
+@case("limits", "acla_model_create")
+def create_over_the_address_space(ctx):
+    """The issue's probe: a valid config under the parameter limit (here 906 M parameters)
+    aborted in acla_model_create when the address space could not hold it. Its size is now
+    checked against the memory limit and RLIMIT_AS before the first allocation."""
+    lib = ctx.lib
+    config = {"backbone": "edsr", "scale": 2, "blocks": 48, "features": 1024}
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (used + (512 << 20), hard))
+    try:
+        out = Out(ctypes.c_void_p)
+        ctx.step("create EDSR 48 x 1024 (906 M parameters) with 512 MB of address space left")
+        ctx.fails(lib.acla_model_create(json.dumps(config).encode(), out.ptr), OOM,
+                  "creating this model", "address space", outs=[out])
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    ctx.step("the same config over a 1 GB memory limit")
+    ctx.ok(lib.acla_set_memory_limit(1 << 30))
+    try:
+        out = Out(ctypes.c_void_p)
+        ctx.fails(lib.acla_model_create(json.dumps(config).encode(), out.ptr), OOM, "memory limit", outs=[out])
+    finally:
+        ctx.ok(lib.acla_set_memory_limit(0))
+    lib.acla_model_destroy(ctx.create({"backbone": "edsr", "scale": 2, "blocks": 1, "features": 8}))
+
+
 def poisoned_checkpoint(ctx, value, name="body.0.body.2.bias", index=2):
     """A valid checkpoint of EDSR with one value of one tensor replaced."""
     lib = ctx.lib
