@@ -1,3 +1,5 @@
+import AclaKernels
+
 /// out[c, h*r + i, w*r + j] = in[c*r*r + i*r + j, h, w] (PyTorch's PixelShuffle).
 public func pixelShuffle(_ x: Variable, factor r: Int) throws -> Variable {
     try requireNCHW(x, "pixelShuffle input")
@@ -10,28 +12,23 @@ public func pixelShuffle(_ x: Variable, factor r: Int) throws -> Variable {
     }
     let c = cin / rr
     let (oh, ow) = try (checkedProduct(h, r, "pixelShuffle output height"), checkedProduct(w, r, "pixelShuffle output width"))
-    var out = try Tensor(checkedZeros: [n, c, oh, ow], what: "pixelShuffle output")
-    // index map from output position to input position, used both ways
-    func inputIndex(_ b: Int, _ ch: Int, _ oy: Int, _ ox: Int) -> Int {
-        let (y, i, xx, j) = (oy / r, oy % r, ox / r, ox % r)
-        return ((b * cin + ch * r * r + i * r + j) * h + y) * w + xx
+    var out = try Tensor(uninitialized: [n, c, oh, ow], what: "pixelShuffle output")
+    guard let n32 = Int32(exactly: n), let c32 = Int32(exactly: c), let h32 = Int32(exactly: h),
+          let w32 = Int32(exactly: w), let r32 = Int32(exactly: r) else {
+        throw AclaError.invalidArgument("pixelShuffle of \(x.shape) by \(r): a size exceeds the kernel's 32-bit range")
     }
+    let dims = (n32, c32, h32, w32, r32)
+    let threads = Threads.count
     out.data.withUnsafeMutableBufferPointer { op in
         x.value.data.withUnsafeBufferPointer { ip in
-            var o = 0
-            for b in 0..<n { for ch in 0..<c { for oy in 0..<oh { for ox in 0..<ow {
-                op[o] = ip[inputIndex(b, ch, oy, ox)]; o += 1
-            } } } }
+            ak_pixel_shuffle(ip.baseAddress, op.baseAddress, dims.0, dims.1, dims.2, dims.3, dims.4, threads)
         }
     }
     return Variable.result(out, parents: [x]) { dy in
-        var dx = try Tensor(checkedZeros: x.shape)
+        var dx = try Tensor(uninitialized: x.shape, what: "pixelShuffle gradient")
         dx.data.withUnsafeMutableBufferPointer { dp in
             dy.data.withUnsafeBufferPointer { gp in
-                var o = 0
-                for b in 0..<n { for ch in 0..<c { for oy in 0..<oh { for ox in 0..<ow {
-                    dp[inputIndex(b, ch, oy, ox)] = gp[o]; o += 1
-                } } } }
+                ak_pixel_shuffle_backward(gp.baseAddress, dp.baseAddress, dims.0, dims.1, dims.2, dims.3, dims.4, threads)
             }
         }
         return [dx]

@@ -7,6 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// ---- PixelShuffle (pixel_shuffle.c) ----
+// out[b, ch, y*r + i, x*r + j] = in[b, ch*r*r + i*r + j, y, x] for c output channels, and the
+// same map backwards for the gradient (every element of out / dx is written).
+void ak_pixel_shuffle(const float *in, float *out, int n, int c, int h, int w, int r, int nthreads);
+void ak_pixel_shuffle_backward(const float *dy, float *dx, int n, int c, int h, int w, int r, int nthreads);
+
 // ---- threads (threads.c) ----
 // Keeps OpenBLAS at one thread (idempotent, cheap); ak_sgemm and conv2d call it themselves.
 void ak_blas_single_thread(void);
