@@ -56,8 +56,8 @@ int ak_cla_key_weights(const float *logits, const float *mask, int nq, int n, lo
 }
 
 int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, int c, int h, int w,
-                            const float *offsets, const float *a, int add, float *y, float *scratch,
-                            int nthreads) {
+                            const float *offsets, const float *a, int add, float *y, float *rho,
+                            float *scratch, int nthreads) {
     if (!scratch) return -1;
     const long hw = (long)h * w;
     const int nq = r * kk;
@@ -83,6 +83,14 @@ int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, in
                               ab + (long)q * hw + i0, rows, wt, list, np);
         }
         fn->gather_tile(c, nt, np, rows, wt, list, add, y + (b * hw + i0) * c);
+        if (rho) {
+            float *rt = rho + b * hw + i0;
+            for (int t = 0; t < nt; t++) {
+                float sum = 0.f;
+                for (int j = 0; j < np[t]; j++) sum += wt[t * list + j];
+                rt[t] = add ? rt[t] + sum : sum;
+            }
+        }
     }
     return 0;
 }

@@ -1,3 +1,4 @@
+import AclaKernels
 import Glibc
 
 /// CLA (ATTENTION.md section 3) and, with `gated`, ACLA (section 4): each query pixel samples K
@@ -79,8 +80,8 @@ final class CrossLayerAttention: AttentionModule {
         let active = sourceLayers.map(isOn)
         let offsets = try offset(x)
         let logitMap = try logits(x)
-        // Inference records nothing for a backward pass: the value maps are then made and
-        // gathered one source at a time (aggregateKeysForInference), not all kept at once.
+        // Inference records nothing for a backward pass: the raw source maps are then gathered
+        // one source at a time and the value conv runs once, after the gather (valueAfterGather).
         let inference = !GradMode.isEnabled
         var values: [Variable?] = []
         if !inference {
@@ -97,10 +98,8 @@ final class CrossLayerAttention: AttentionModule {
             try effectiveMask(mask, layerGates: $0, sourceLayers: sourceLayers, keys: keys, shape: [n, r * keys, h, w])
         } ?? mask
         let aggregated = inference
-            ? try aggregateKeysForInference(present: active, channels: channels, offsets: offsets.value,
-                                            logits: logitMap.value, mask: effective?.value, keys: keys) { s in
-                try value(sources[s]).value
-            }
+            ? try valueAfterGather(sources: sources, active: active, offsets: offsets.value,
+                                   logits: logitMap.value, mask: effective?.value)
             : try aggregateKeys(values: values, offsets: offsets, logits: logitMap, mask: effective, keys: keys)
         let projected = try out(aggregated.output)
         let z = try layerGates.map { try addGated(x, projected, layerGates: $0, index: position - 1) }
@@ -112,6 +111,30 @@ final class CrossLayerAttention: AttentionModule {
                                      mask: effective?.value)
         }
         return z
+    }
+
+    /// Inference: `value` is affine and the bilinear gather linear, so sum_k a_k S(V x + b) =
+    /// V (sum_k a_k S(x)) + b rho (rho: the weights' in-map share): one value conv on the gathered
+    /// raw features instead of one per source map. Equal to the recorded form up to rounding.
+    private func valueAfterGather(sources: [Variable], active: [Bool], offsets: Tensor, logits: Tensor,
+                                  mask: Tensor?) throws -> AggregatedKeys {
+        let g = try aggregateKeysForInference(present: active, channels: channels, offsets: offsets, logits: logits,
+                                              mask: mask, keys: keys, weightSums: true) { s in sources[s].value }
+        guard let rho = g.weightSums else { throw AclaError.internal("the key aggregation returned no weight sums") }
+        let shape = g.output.shape
+        var y = try Tensor(uninitialized: shape, what: "attention values")
+        try y.data.withUnsafeMutableBufferPointer { dst in _ = try value(g.output, into: dst) }
+        if let b = value.bias?.value {
+            let (n, c, hw) = (Int32(shape[0]), Int32(shape[1]), shape[2] * shape[3])
+            y.data.withUnsafeMutableBufferPointer { yp in
+                b.data.withUnsafeBufferPointer { bp in
+                    rho.data.withUnsafeBufferPointer { rp in
+                        ak_cla_value_bias(yp.baseAddress, bp.baseAddress, rp.baseAddress, n, c, hw, Threads.count)
+                    }
+                }
+            }
+        }
+        return AggregatedKeys(output: Variable(y), gathered: g.gathered)
     }
 
     private func measure(_ record: inout AttentionModuleStatistics, activeSources: Int, gathered: Int64) throws {

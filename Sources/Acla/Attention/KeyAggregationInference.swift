@@ -5,9 +5,11 @@ import AclaKernels
 /// copy exists at once instead of r, and each map is gathered while it is still in cache. The
 /// result is bit-identical to `aggregateKeys` (same sums in the same order: cla_aggregate_stream.c).
 /// `present[s]` false: source s is switched off, `value` is not called for it and its keys must
-/// all be closed (checked).
+/// all be closed (checked). `weightSums`: also return sum_k a_k rho_k, rho_k the in-map share of
+/// key k's corner weights (what a bias of the gathered maps would have contributed).
 func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor, logits: Tensor,
-                               mask: Tensor?, keys: Int, value: (Int) throws -> Tensor) throws -> AggregatedKeys {
+                               mask: Tensor?, keys: Int, weightSums: Bool = false,
+                               value: (Int) throws -> Tensor) throws -> AggregatedKeys {
     guard logits.rank == 4 else { throw AclaError.shape("attention logits must be NCHW, got \(logits.shape)") }
     let (n, h, w) = (logits.shape[0], logits.shape[2], logits.shape[3])
     let r = present.count
@@ -27,6 +29,7 @@ func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor
     var weights = try TensorData.buffer(logits.count, zeroed: false)
     var yLast = try TensorData.buffer(count, zeroed: false)
     var valuesLast = try TensorData.buffer(count, zeroed: false)
+    var sums = weightSums ? try Tensor(uninitialized: [n, 1, h, w], what: "key weight sums") : nil
     // One scratch for both kernels (each is done with it when it returns).
     let scratchFloats = max(Int(ak_cla_key_weights_scratch_floats(size.r * size.k, threads)),
                             Int(ak_cla_aggregate_source_scratch_floats(size.k, threads)))
@@ -53,9 +56,11 @@ func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor
                 offsets.data.withUnsafeBufferPointer { op in
                     weights.withUnsafeBufferPointer { ap in
                         yLast.withUnsafeMutableBufferPointer { yp in
-                            ak_cla_aggregate_source(vp.baseAddress, Int32(s), size.r, size.k, size.n, size.c, size.h,
-                                                    size.w, op.baseAddress, ap.baseAddress, first ? 0 : 1,
-                                                    yp.baseAddress, sp, threads)
+                            withOptionalMutableBuffer(&sums) { rp in
+                                ak_cla_aggregate_source(vp.baseAddress, Int32(s), size.r, size.k, size.n, size.c, size.h,
+                                                        size.w, op.baseAddress, ap.baseAddress, first ? 0 : 1,
+                                                        yp.baseAddress, rp, sp, threads)
+                            }
                         }
                     }
                 }
@@ -68,5 +73,6 @@ func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor
     y.data.withUnsafeMutableBufferPointer { dst in
         yLast.withUnsafeBufferPointer { ak_nhwc_to_nchw($0.baseAddress, size.n, size.c, hw, dst.baseAddress, threads) }
     }
-    return AggregatedKeys(output: Variable(y), gathered: gathered)
+    return AggregatedKeys(output: Variable(y), gathered: gathered, weightSums: sums)
 }
+

@@ -159,6 +159,9 @@ func sampleGates(_ gates: [Variable?], offsets: Variable, keys: Int) throws -> V
 struct AggregatedKeys {
     let output: Variable
     let gathered: Int64
+    /// [n, 1, h, w] when asked for (aggregateKeysForInference): the sum over open keys of a times
+    /// the in-map share of the key's bilinear corner weights.
+    var weightSums: Tensor? = nil
 }
 
 /// y_i = sum_q a_q S(values[s(q)], p_i + offset_q) with a the masked softmax of the logits

@@ -47,14 +47,19 @@ int ak_cla_aggregate_forward(const float *const *values, int r, int kk, int n, i
 // keys, adding the number of open keys to *gathered; then for each source s in order,
 // ak_cla_aggregate_source adds sum_k a_{s,k} S(values, p_i + offset_{s,k}) over its open keys to
 // y (NHWC; add = 0 for the first source called, which overwrites y instead). values: source s's
-// NHWC map [n][h][w][c].
+// NHWC map [n][h][w][c]. rho (may be NULL; [n][h][w], overwritten or added to as y) gets
+// sum_k a_{s,k} times the in-map share of key k's bilinear corner weights: what an affine map's
+// bias contributes when the map is applied after the gather instead of before.
 long ak_cla_key_weights_scratch_floats(int nq, int nthreads);
 int ak_cla_key_weights(const float *logits, const float *mask, int nq, int n, long hw, float *a,
                        int64_t *gathered, float *scratch, int nthreads);
 long ak_cla_aggregate_source_scratch_floats(int kk, int nthreads);
 int ak_cla_aggregate_source(const float *values, int s, int r, int kk, int n, int c, int h, int w,
-                            const float *offsets, const float *a, int add, float *y, float *scratch,
-                            int nthreads);
+                            const float *offsets, const float *a, int add, float *y, float *rho,
+                            float *scratch, int nthreads);
+// y [n][c][hw] += bias[c] * (rho[n][hw] - 1): the value conv's bias when the conv ran on the
+// gathered features (attention_value_bias.c).
+void ak_cla_value_bias(float *y, const float *bias, const float *rho, int n, int c, long hw, int nthreads);
 // dy NHWC. Accumulates into dvalues[s] (NHWC; array or entries may be NULL), doffsets, dlogits,
 // dmask (each may be NULL). When dmask is requested every key is sampled (closed keys too: the
 // gradient into a closed mask needs its value), so every values[s] must then be non-NULL.
