@@ -42,6 +42,18 @@ final class ModelConfigTests: XCTestCase {
         XCTAssertEqual(try ModelConfig.parse(sources[1]).attention.positions, .all)
     }
 
+    /// Keys the backbone ignores do not make configs differ (fuzz-config's finding): the
+    /// canonical round trip equals the original, and different ignored values compare equal.
+    func testIgnoredKeysDoNotCount() throws {
+        let edsr = try ModelConfig.parse(#"{"backbone": "edsr", "scale": 2 ,"blocks": 22,"reduction": 5, "groups": 3, "seed": 8}"#)
+        XCTAssertEqual(edsr, try ModelConfig.parse(edsr.json))
+        XCTAssertEqual(edsr, try ModelConfig.parse(#"{"backbone": "edsr", "scale": 2, "blocks": 22, "seed": 8}"#))
+        let rcan = try ModelConfig.parse(#"{"backbone": "rcan", "scale": 2, "res_scale": 1}"#)
+        XCTAssertEqual(rcan, try ModelConfig.parse(rcan.json))
+        XCTAssertNotEqual(rcan, try ModelConfig.parse(#"{"backbone": "rcan", "scale": 2, "reduction": 8}"#))
+        XCTAssertNotEqual(edsr, try ModelConfig.parse(#"{"backbone": "edsr", "scale": 2, "blocks": 22, "seed": 9}"#))
+    }
+
     func testUnknownKeysAndWrongTypes() {
         expectError(#"{"backbone": "edsr", "scale": 2, "blocs": 4}"#, .invalidArgument, mentioning: "\"blocs\"")
         expectError(#"{"backbone": "edsr", "scale": 2, "attention": {"kind": "cla", "positions": [1], "key": 4}}"#,

@@ -53,6 +53,12 @@ public struct ModelConfig: Equatable, Sendable {
         self.seed = seed
     }
 
+    /// Configs are equal when they describe the same network, i.e. by their canonical JSON: keys
+    /// the backbone ignores (EDSR's groups and reduction, RCAN's res_scale) do not count. (Found
+    /// by fuzz-config: an EDSR config with "reduction": 5 differed from its own canonical form,
+    /// so resuming its training checkpoint was refused as "made for another model".)
+    public static func == (a: ModelConfig, b: ModelConfig) -> Bool { a.jsonValue == b.jsonValue }
+
     /// Super-resolution (upsampler, MeanShift) versus a same-resolution task (image residual).
     public var isSuperResolution: Bool { task == .sr }
 
