@@ -5,11 +5,16 @@ public func channelScale(_ x: Variable, _ s: Variable) throws -> Variable {
     guard s.shape == [n, c, 1, 1] else {
         throw AclaError.shape("channelScale scale must have shape [\(n), \(c), 1, 1], got \(s.shape)")
     }
-    var y = x.value
+    // A new output written in one pass (scaling a copy of x in place cost a copy first).
+    var y = try Tensor(uninitialized: x.shape, what: "channelScale output")
     y.data.withUnsafeMutableBufferPointer { yp in
-        for p in 0..<(n * c) {
-            let f = s.value.data[p]
-            for i in (p * hw)..<((p + 1) * hw) { yp[i] *= f }
+        x.value.data.withUnsafeBufferPointer { xp in
+            s.value.data.withUnsafeBufferPointer { sp in
+                for p in 0..<(n * c) {
+                    let f = sp[p]
+                    for i in (p * hw)..<((p + 1) * hw) { yp[i] = xp[i] * f }
+                }
+            }
         }
     }
     return Variable.result(y, parents: [x, s]) { dy in

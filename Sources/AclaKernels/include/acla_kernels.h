@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// ---- global average pooling (global_average_pool.c) ----
+// y[p] = the mean of x[p*hw ..< (p+1)*hw] for each of `planes` planes, accumulated in double.
+void ak_global_average_pool(const float *x, float *y, long planes, long hw, int nthreads);
+
 // ---- PixelShuffle (pixel_shuffle.c) ----
 // out[b, ch, y*r + i, x*r + j] = in[b, ch*r*r + i*r + j, y, x] for c output channels, and the
 // same map backwards for the gradient (every element of out / dx is written).
