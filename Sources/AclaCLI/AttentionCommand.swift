@@ -31,7 +31,7 @@ struct AttentionStatisticsCommand: ParsableCommand {
                 let (h, w) = try parseImageSize(size)
                 _ = try CheckedSize.product([net.config.channels, h, w], limit: Network.maxFeatureMapElements, what: "input")
                 var rng = RandomGenerator(seed: 0)
-                var t = Tensor(zeros: [1, net.config.channels, h, w])
+                var t = try Tensor(checkedZeros: [1, net.config.channels, h, w], what: "input")
                 for i in 0..<t.count { t.data[i] = Float(rng.uniform(0, 255)) }
                 x = t
             }

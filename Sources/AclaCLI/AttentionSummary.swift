@@ -5,7 +5,7 @@ import Acla
 func attentionSummary(_ network: Network, height: Int, width: Int) throws -> [String] {
     guard let attention = network.attention, !attention.statistics.isEmpty else { return [] }
     var rng = RandomGenerator(seed: 0)
-    var input = Tensor(zeros: [1, network.config.channels, height, width])
+    var input = try Tensor(checkedZeros: [1, network.config.channels, height, width], what: "input")
     for i in 0..<input.count { input.data[i] = Float(rng.uniform(0, 255)) }
     _ = try network.forward(input)
     return ["attention (one forward pass on a random \(height)x\(width) input; `acla attention` runs a real one):"]
