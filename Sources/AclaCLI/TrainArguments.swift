@@ -10,6 +10,8 @@ struct TrainDataArguments: ParsableArguments {
     @Option(help: "Input (LR) patch side in pixels.") var patch = 48
     @Option(help: "Patches per batch.") var batch = 16
     @Flag(name: .customLong("no-augment"), help: "No dihedral (flip/transpose) augmentation.") var noAugment = false
+    @Flag(name: .customLong("color-augment"), help: "Random RGB channel order per patch (colour images; demosaic, denoise).")
+    var colorAugment = false
     @Option(help: "denoise: noise sigma (0..255 scale); with --sigma-max a range sampled per patch.") var sigma: Double?
     @Option(name: .customLong("sigma-max"), help: "denoise: upper end of the sigma range.") var sigmaMax: Double?
     @Option(name: .customLong("noise-convention"), help: "denoise: float (unrounded) or uint8 (rounded, clipped).")
@@ -97,6 +99,7 @@ struct TrainDataArguments: ParsableArguments {
         s.patchSize = patch
         s.batchSize = batch
         s.augment = !noAugment
+        s.colorAugment = colorAugment
         s.degradation = try degradation
         var r = TrainingRunRequest(data: data, settings: s)
         r.val = val

@@ -82,6 +82,37 @@ final class TrainingDataTests: XCTestCase {
         }
     }
 
+    /// Colour augmentation reorders the RGB channels of input and target alike: with the same
+    /// seed, every patch is a channel permutation of the patch drawn without it (the order is
+    /// drawn after position and dihedral transform), and several orders occur.
+    func testColorAugmentPermutesChannelsOfInputAndTarget() throws {
+        _ = try writeImages([(40, 34, 3), (38, 36, 3)], salt: 204)
+        let config = try ModelConfig.parse(#"{"backbone": "edsr", "scale": 2, "blocks": 1, "features": 4}"#)
+        let set = try TrainingImages.load(paths: TrainingImages.imagePaths(folder), config: config,
+                                          degradation: DegradationSettings(), minInputSide: 8)
+        func sampler(_ color: Bool) throws -> PatchSampler {
+            try PatchSampler(images: set, config: config, degradation: DegradationSettings(), patchSize: 8,
+                             batchSize: 12, colorAugment: color, seed: 9)
+        }
+        let plain = try sampler(false).batch(2), colored = try sampler(true).batch(2)
+        var orders = Set<Int>()
+        for b in 0..<12 {
+            let pairs = [(plain.input, colored.input), (plain.target, colored.target)]
+            let matches = try (0..<ChannelPermutation.count).filter { p in
+                try pairs.allSatisfy { a, c in
+                    ChannelPermutation.apply(p, to: try Image8(tensor: try slice(a, b))) == (try Image8(tensor: try slice(c, b)))
+                }
+            }
+            XCTAssertFalse(matches.isEmpty, "patch \(b) is a channel permutation of the unaugmented one")
+            orders.formUnion(matches)
+        }
+        XCTAssertGreaterThan(orders.count, 2)
+        let gray = try Image8(width: 2, height: 1, channels: 1, pixels: [3, 9])
+        XCTAssertEqual(ChannelPermutation.apply(5, to: gray), gray)
+        XCTAssertEqual(ChannelPermutation.apply(3, to: try Image8(width: 1, height: 1, channels: 3, pixels: [10, 20, 30])).pixels,
+                       [20, 30, 10])
+    }
+
     func slice(_ t: Tensor, _ b: Int) throws -> Tensor {
         let per = t.count / t.shape[0]
         return try Tensor(shape: [1] + t.shape.dropFirst(), data: Array(t.data[(b * per)..<((b + 1) * per)]))

@@ -2,8 +2,9 @@
 /// so batches are the same on any thread count, in any order, and after a resume.
 ///
 /// For each patch, from its own stream: the image (uniform), the input patch's top-left corner
-/// (uniform over every position), the dihedral transform (uniform over 8, when augmenting), then
-/// the task's random degradation (sigma and noise, or JPEG quality). Super-resolution crops the
+/// (uniform over every position), the dihedral transform (uniform over 8, when augmenting), the
+/// channel order (uniform over 6, with `colorAugment`: drawn only then, so runs without it keep
+/// their streams), then the task's random degradation (sigma and noise, or JPEG quality). Super-resolution crops the
 /// input and the target at aligned positions (target = input corner x scale).
 public struct PatchSampler {
     public let images: TrainingImages
@@ -13,10 +14,12 @@ public struct PatchSampler {
     public let patchSize: Int
     public let batchSize: Int
     public let augment: Bool
+    /// Random RGB channel order per patch (ChannelPermutation).
+    public let colorAugment: Bool
     public let seed: UInt64
 
     public init(images: TrainingImages, config: ModelConfig, degradation: DegradationSettings, patchSize: Int,
-                batchSize: Int, augment: Bool = true, seed: UInt64) throws {
+                batchSize: Int, augment: Bool = true, colorAugment: Bool = false, seed: UInt64) throws {
         guard (1...4096).contains(patchSize) else { throw AclaError.invalidArgument("patch size must be within 1...4096, got \(patchSize)") }
         guard (1...4096).contains(batchSize) else { throw AclaError.invalidArgument("batch size must be within 1...4096, got \(batchSize)") }
         try degradation.validate()
@@ -36,6 +39,7 @@ public struct PatchSampler {
         self.patchSize = patchSize
         self.batchSize = batchSize
         self.augment = augment
+        self.colorAugment = colorAugment
         self.seed = seed
     }
 
@@ -72,12 +76,14 @@ public struct PatchSampler {
         let p = patchSize, s = config.scale
         let y = rng.index(below: h - p + 1), x = rng.index(below: w - p + 1)
         let t = augment ? rng.index(below: Dihedral.count) : 0
+        let order = colorAugment ? rng.index(below: ChannelPermutation.count) : 0
+        func transformed(_ image: Image8) -> Image8 { ChannelPermutation.apply(order, to: Dihedral.apply(t, to: image)) }
         if let lr = item.input {
-            let lq = Dihedral.apply(t, to: try lr.cropped(top: y, left: x, height: p, width: p))
-            let hq = Dihedral.apply(t, to: try item.target.cropped(top: y * s, left: x * s, height: p * s, width: p * s))
+            let lq = transformed(try lr.cropped(top: y, left: x, height: p, width: p))
+            let hq = transformed(try item.target.cropped(top: y * s, left: x * s, height: p * s, width: p * s))
             return (FloatImage(lq), hq)
         }
-        let hq = Dihedral.apply(t, to: try item.target.cropped(top: y, left: x, height: p, width: p))
+        let hq = transformed(try item.target.cropped(top: y, left: x, height: p, width: p))
         let values = try degradation.degrade(hq, task: config.task, rng: &rng)
         return (FloatImage(validatedWidth: p, height: p, channels: hq.channels, values: values), hq)
     }

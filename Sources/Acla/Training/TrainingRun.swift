@@ -9,6 +9,8 @@ public final class TrainingRun {
         public var patchSize = 48
         public var batchSize = 16
         public var augment = true
+        /// Random RGB channel order per patch (off by default).
+        public var colorAugment = false
         public var degradation = DegradationSettings()
         /// The training checkpoint (written every `saveEvery` steps, at the end and on cancel).
         public var checkpointPath: String
@@ -63,7 +65,8 @@ public final class TrainingRun {
         self.settings = settings
         let config = trainer.network.config
         sampler = try PatchSampler(images: training, config: config, degradation: settings.degradation, patchSize: settings.patchSize,
-                                   batchSize: settings.batchSize, augment: settings.augment, seed: trainer.options.seed)
+                                   batchSize: settings.batchSize, augment: settings.augment,
+                                   colorAugment: settings.colorAugment, seed: trainer.options.seed)
         if let v = validationImages {
             validation = try ValidationSet(images: v, config: config, degradation: settings.degradation, maxSide: validationCrop)
         } else {
@@ -72,7 +75,8 @@ public final class TrainingRun {
         if trainer.isSearch {
             guard let v = validationImages else { throw AclaError.invalidArgument("the search needs validation images (alpha steps use them)") }
             alphaSampler = try PatchSampler(images: v, config: config, degradation: settings.degradation, patchSize: settings.patchSize,
-                                            batchSize: settings.batchSize, augment: settings.augment, seed: trainer.options.seed)
+                                            batchSize: settings.batchSize, augment: settings.augment,
+                                            colorAugment: settings.colorAugment, seed: trainer.options.seed)
         } else {
             alphaSampler = nil
         }
@@ -84,15 +88,16 @@ public final class TrainingRun {
         JSONObject([("sampler_seed", .string(hex(sampler.seed))), ("next_batch", .integer(Int(trainer.step))),
                     ("next_alpha_batch", .integer(Int(trainer.alphaStep))),
                     ("patch", .integer(settings.patchSize)), ("batch", .integer(settings.batchSize)),
-                    ("augment", .bool(settings.augment)), ("images", .array(sampler.images.items.map { .string($0.name) })),
+                    ("augment", .bool(settings.augment)), ("color_augment", .bool(settings.colorAugment)), ("images", .array(sampler.images.items.map { .string($0.name) })),
                     ("best_psnr", bestPSNR.isFinite ? .number(bestPSNR) : .null), ("best_step", .integer(Int(bestStep)))])
     }
 
     /// Continues from a training checkpoint written by a run with the same data settings.
     public func resume(from path: String) throws {
         let run = try trainer.resume(from: path)
-        for key in ["patch", "batch", "augment", "images", "sampler_seed"] {
-            if let saved = run[key], saved != runState[key] {
+        for key in ["patch", "batch", "augment", "color_augment", "images", "sampler_seed"] {
+            // checkpoints from before colour augmentation existed ran without it
+            if let saved = run[key] ?? (key == "color_augment" ? .bool(false) : nil), saved != runState[key] {
                 throw AclaError.invalidArgument("cannot resume '\(path)' bit-identically: its \"\(key)\" was \(JSONWriter.string(saved)), this run's is \(runState[key].map(JSONWriter.string) ?? "null")")
             }
         }

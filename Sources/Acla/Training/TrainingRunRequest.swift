@@ -4,7 +4,8 @@
 ///
 ///     {"data": DIR, "val": DIR, "val_holdout": N, "val_crop": 0, "data_memory_mb": 4096,
 ///      "steps": N, "checkpoint": PATH, "best": PATH, "keep_best": true, "resume": PATH,
-///      "patch": 48, "batch": 16, "augment": true, "boundary": "symmetric" | "replicate",
+///      "patch": 48, "batch": 16, "augment": true, "color_augment": false,
+///      "boundary": "symmetric" | "replicate",
 ///      "sigma": 25 | [lo, hi], "noise_convention": "float" | "uint8", "quality": 10 | [lo, hi],
 ///      "save_every": 1000, "val_every": 1000, "log_every": 100, "log": PATH}
 public struct TrainingRunRequest: Sendable {
@@ -23,7 +24,7 @@ public struct TrainingRunRequest: Sendable {
     }
 
     static let knownKeys = ["data", "val", "val_holdout", "val_crop", "data_memory_mb", "steps", "checkpoint", "best", "keep_best",
-                            "resume", "patch", "batch", "augment", "boundary", "sigma", "noise_convention", "quality",
+                            "resume", "patch", "batch", "augment", "color_augment", "boundary", "sigma", "noise_convention", "quality",
                             "save_every", "val_every", "log_every", "log"]
 
     public static func parse(_ json: String) throws -> TrainingRunRequest {
@@ -43,6 +44,7 @@ public struct TrainingRunRequest: Sendable {
         s.patchSize = Int(try r.integer("patch", 1...4096) ?? 48)
         s.batchSize = Int(try r.integer("batch", 1...4096) ?? 16)
         s.augment = try r.bool("augment") ?? true
+        s.colorAugment = try r.bool("color_augment") ?? false
         s.saveEvery = try r.integer("save_every", big) ?? 1000
         s.validateEvery = try r.integer("val_every", big) ?? 1000
         s.logEvery = try r.integer("log_every", big) ?? 100
