@@ -15,6 +15,7 @@ enum CLISubcommands {
         Restore.self,
         Visualize.self,
         Compare.self,
+        ProfileCommand.self,
         Threads_.self,
     ]
 }

@@ -201,3 +201,15 @@ def test_cli_binary_carries_no_foundation_icu():
         pytest.skip(f"{CLI} is not built (make build)")
     # Foundation's ICU data alone is 34 MB; the tool without it is about 16 MB stripped
     assert CLI.stat().st_size < 40_000_000, f"{CLI} is {CLI.stat().st_size} bytes: does a CLI file import Foundation?"
+
+
+def test_profile_times_every_stage(cli):
+    config = '{"backbone": "edsr", "scale": 2, "blocks": 2, "features": 4, "attention": {"kind": "cla", "positions": [2], "keys": 4}}'
+    out = cli("profile", config, "--size", "12x10", "--repeats", "2").stdout
+    rows = {line.rsplit(None, 3)[0]: line.split() for line in out.splitlines()[2:-1]}
+    assert list(rows) == ["head", "body.0", "body.1", "attention.2", "body conv", "upsampler", "tail"], out
+    shares = [float(r[-2]) for r in rows.values()]
+    assert all(float(r[-3]) > 0 for r in rows.values()) and abs(sum(shares) - 100) < 1, out
+    train = cli("profile", config, "--size", "8x8", "--train", "--batch", "2", "--repeats", "1").stdout
+    assert "training step, input [2, 3, 8, 8]" in train and "backward (L1 loss)" in train
+    assert "--repeats" in cli("profile", config, "--repeats", "0", status=1).stderr

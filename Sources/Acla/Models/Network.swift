@@ -143,29 +143,47 @@ public final class Network {
         try MemoryLimit.check(WorkingSet.forwardBytes(self, batch: input.shape[0], height: input.shape[2],
                                                       width: input.shape[3], training: training),
                               "a \(training ? "training" : "forward") pass on input \(input.shape)")
+        // a stage's wall time goes to pass.profile when one is set
+        func stage<T>(_ name: @autoclosure () -> String, _ body: () throws -> T) rethrows -> T {
+            guard let profile = pass.profile else { return try body() }
+            return try profile.measure(name(), body)
+        }
         return try Workspace.using(pass.workspace ?? Workspace.current) {
-            var x = input
-            if let subMean { x = try subMean(x) }
-            let features = try head(x)
+            let features = try stage("head") {
+                var x = input
+                if let subMean { x = try subMean(x) }
+                return try head(x)
+            }
             try attention?.begin(pass: pass)
             var r = features
             for (i, layer) in body.enumerated() {
                 try pass.checkCancelled()
-                r = try layer(r)
-                if let attention { r = try attention.apply(afterLayer: i + 1, r, pass: pass) }
+                r = try stage("body.\(i)") { try layer(r) }
+                if let attention {
+                    r = try pass.profile != nil && hasModule(afterLayer: i + 1)
+                        ? stage("attention.\(i + 1)") { try attention.apply(afterLayer: i + 1, r, pass: pass) }
+                        : attention.apply(afterLayer: i + 1, r, pass: pass)
+                }
             }
             try pass.checkCancelled()
-            r = try add(bodyConv(r), features)
+            r = try stage("body conv") { try add(bodyConv(r), features) }
             var y = r
-            if let upsampler { y = try upsampler(y) }
-            let output: Variable
-            if let addMean {
-                output = try addMean(tail(y), into: destination)
-            } else {  // same-resolution tasks: the image residual, fused into the tail's epilogue
-                output = try tail(y, epilogue: .residual(input, scale: 1), into: destination)
+            if let upsampler { y = try stage("upsampler") { try upsampler(y) } }
+            let output: Variable = try stage("tail") {
+                if let addMean { return try addMean(tail(y), into: destination) }
+                // same-resolution tasks: the image residual, fused into the tail's epilogue
+                return try tail(y, epilogue: .residual(input, scale: 1), into: destination)
             }
             attention?.finish(pass: pass)
             return output
+        }
+    }
+
+    /// Whether the config puts an attention module after `layer` (profile stage names).
+    func hasModule(afterLayer layer: Int) -> Bool {
+        switch config.attention.positions {
+        case .all: return config.attention.kind != .none
+        case .list(let p): return config.attention.kind != .none && p.contains(layer)
         }
     }
 

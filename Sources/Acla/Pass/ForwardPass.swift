@@ -29,6 +29,8 @@ public final class ForwardPass {
     /// Activations and scratch of this pass come from here and go back when released, so the next
     /// call of the same shape reuses them (nil: plain heap allocations).
     public var workspace: Workspace?
+    /// When set, each stage's wall time is added to it (`acla profile`).
+    public var profile: LayerProfile?
 
     /// What each attention module did in this pass, in position order (blank before it runs).
     public internal(set) var statistics: [AttentionModuleStatistics] = []

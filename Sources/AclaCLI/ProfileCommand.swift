@@ -1,0 +1,62 @@
+import Acla
+import ArgumentParser
+
+/// `acla profile MODEL [--size HxW] [--batch N] [--repeats N] [--train]`: the wall time of every
+/// stage of a forward pass (head, each body layer, each attention module, the body's closing
+/// conv, upsampler, tail), averaged over --repeats passes after one warm-up; with --train, the
+/// forward records the tape (training mode) and the table adds the backward pass of an L1 loss.
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Wall time of each stage of a forward pass (and the backward of a training step).")
+
+    @OptionGroup var source: ModelArguments
+    @OptionGroup var runtime: RuntimeOptions
+
+    @Option(parsing: .unconditional, help: "Input size HxW (a seeded random image).")
+    var size: String = "256x256"
+    @Option(help: "Images per pass.") var batch: Int = 1
+    @Option(help: "Timed passes after one warm-up.") var repeats: Int = 5
+    @Flag(help: "Training mode: record the tape and time the backward pass of an L1 loss too.") var train = false
+
+    func run() throws {
+        try cliGuard(runtime) {
+            guard (1...1000).contains(repeats) else { throw AclaError.invalidArgument("--repeats must be within 1...1000, got \(repeats)") }
+            guard (1...4096).contains(batch) else { throw AclaError.invalidArgument("--batch must be within 1...4096, got \(batch)") }
+            let net = try source.network()
+            let (h, w) = try parseImageSize(size)
+            let shape = [batch, net.config.channels, h, w]
+            _ = try CheckedSize.product(shape, limit: Network.maxFeatureMapElements, what: "input")
+            var rng = RandomGenerator(seed: 0)
+            var x = try Tensor(checkedZeros: shape, what: "input")
+            for i in 0..<x.count { x.data[i] = Float(rng.uniform(0, 255)) }
+            let profile = LayerProfile()
+            for round in 0...repeats {
+                let pass = ForwardPass(mode: train ? .training : .evaluation, seed: UInt64(round))
+                pass.profile = round > 0 ? profile : nil   // round 0 warms up (weights, workspaces)
+                if train {
+                    let y = try net.forward(Variable(x), pass: pass)
+                    let target = Variable(try Tensor(checkedZeros: y.shape, what: "target"))
+                    let loss = try l1Loss(y, target)
+                    try (round > 0 ? profile : LayerProfile()).measure("backward (L1 loss)") { try loss.backward() }
+                    net.parameters.zeroGradients()
+                } else {
+                    _ = try net.forward(x, pass: pass)
+                }
+            }
+            print(table(profile, title: "\(train ? "training step" : "forward"), input \(shape), \(Acla.Threads.count) threads, mean of \(repeats)"))
+        }
+    }
+
+    private func table(_ p: LayerProfile, title: String) -> String {
+        var lines = [title, "stage                      ms    share"]
+        let total = p.total
+        for name in p.names {
+            let s = (p.seconds[name] ?? 0) / Double(repeats)
+            let pad = String(repeating: " ", count: max(1, 22 - name.count))
+            lines.append(name + pad + CLIText.format("%9.2f   %5.1f %%", s * 1000, total > 0 ? 100 * s * Double(repeats) / total : 0))
+        }
+        lines.append("total" + String(repeating: " ", count: 17) + CLIText.format("%9.2f", total / Double(repeats) * 1000))
+        return lines.joined(separator: "\n")
+    }
+}
