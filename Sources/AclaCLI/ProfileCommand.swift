@@ -31,14 +31,19 @@ struct ProfileCommand: ParsableCommand {
             var x = try Tensor(checkedZeros: shape, what: "input")
             for i in 0..<x.count { x.data[i] = Float(rng.uniform(0, 255)) }
             let profile = LayerProfile()
+            // one workspace for every pass, as the C API's forwards and the trainer's steps keep one
+            let workspace = Workspace()
             for round in 0...repeats {
                 let pass = ForwardPass(mode: train ? .training : .evaluation, seed: UInt64(round))
-                pass.profile = round > 0 ? profile : nil   // round 0 warms up (weights, workspaces)
+                pass.workspace = workspace
+                pass.profile = round > 0 ? profile : nil   // round 0 warms up (weights, workspace)
                 if train {
-                    let y = try net.forward(Variable(x), pass: pass)
-                    let target = Variable(try Tensor(checkedZeros: y.shape, what: "target"))
-                    let loss = try l1Loss(y, target)
-                    try (round > 0 ? profile : LayerProfile()).measure("backward (L1 loss)") { try loss.backward() }
+                    try Workspace.using(workspace) {
+                        let y = try net.forward(Variable(x), pass: pass)
+                        let target = Variable(try Tensor(checkedZeros: y.shape, what: "target"))
+                        let loss = try l1Loss(y, target)
+                        try (round > 0 ? profile : LayerProfile()).measure("backward (L1 loss)") { try loss.backward() }
+                    }
                     net.parameters.zeroGradients()
                 } else {
                     _ = try net.forward(x, pass: pass)
