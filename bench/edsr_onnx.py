@@ -99,13 +99,17 @@ def edsr_to_onnx(model: acla.Model) -> onnx.ModelProto:
         h = g.op("DepthToSpace", [g.conv(h, prefix)], blocksize=factor, mode="CRD")
     h = g.conv(h, "tail.1")
     g.conv(h, "add_mean", out="output")
+    return finish_model(g, "edsr", "acla bench/edsr_onnx.py")
+
+
+def finish_model(g: "_Graph", name: str, producer: str) -> onnx.ModelProto:
+    """The checked ONNX model of graph `g`: one NCHW float input, one output (any batch and size)."""
     graph = helper.make_graph(
-        g.nodes, "edsr",
+        g.nodes, name,
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["n", 3, "h", "w"])],
         [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["n", 3, "oh", "ow"])],
         initializer=g.inits)
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="acla bench/edsr_onnx.py")
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name=producer)
     onnx.checker.check_model(proto, full_check=True)
     return proto
 

@@ -82,9 +82,7 @@ def onnx_graph(config: dict, params: dict):
     """The ONNX model (opset 17) of a plain EDSR or RCAN, validated by onnx.checker."""
     _check_plain_sr(config)
     sys.path.insert(0, str(BENCH))
-    import onnx
-    from onnx import TensorProto, helper
-    from edsr_onnx import OPSET, _Graph, edsr_to_onnx  # importing it loads acla: only export does
+    from edsr_onnx import _Graph, edsr_to_onnx, finish_model  # importing it loads acla: only export does
     src = _NpzModel(config, params)
     if config["backbone"] == "edsr":
         return edsr_to_onnx(src)
@@ -108,15 +106,7 @@ def onnx_graph(config: dict, params: dict):
     for factor, prefix in _upsampler_steps(config["scale"]):
         h = g.op("DepthToSpace", [g.conv(h, prefix)], blocksize=factor, mode="CRD")
     g.conv(g.conv(h, "tail.1"), "add_mean", out="output")
-    graph = helper.make_graph(
-        g.nodes, "rcan",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["n", 3, "h", "w"])],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["n", 3, "oh", "ow"])],
-        initializer=g.inits)
-    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                              producer_name="acla bench/peers/export.py")
-    onnx.checker.check_model(proto, full_check=True)
-    return proto
+    return finish_model(g, "rcan", "acla bench/peers/export.py")
 
 
 # ----------------------------------------------------------------------------- PyTorch
