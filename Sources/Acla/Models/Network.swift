@@ -143,37 +143,47 @@ public final class Network {
         try MemoryLimit.check(WorkingSet.forwardBytes(self, batch: input.shape[0], height: input.shape[2],
                                                       width: input.shape[3], training: training),
                               "a \(training ? "training" : "forward") pass on input \(input.shape)")
-        // a stage's wall time goes to pass.profile when one is set
-        func stage<T>(_ name: @autoclosure () -> String, _ body: () throws -> T) rethrows -> T {
-            guard let profile = pass.profile else { return try body() }
-            return try profile.measure(name(), body)
+        // a stage's wall time goes to pass.profile when one is set (timestamps, not closures:
+        // a closure would keep its captured maps alive longer and raise the pass's peak memory)
+        let profile = pass.profile
+        var mark = LayerProfile.now()
+        func lap(_ name: @autoclosure () -> String) {
+            guard let profile else { return }
+            let t = LayerProfile.now()
+            profile.add(name(), t - mark)
+            mark = t
         }
         return try Workspace.using(pass.workspace ?? Workspace.current) {
-            let features = try stage("head") {
-                var x = input
-                if let subMean { x = try subMean(x) }
-                return try head(x)
-            }
+            var x = input
+            if let subMean { x = try subMean(x) }
+            let features = try head(x)
+            lap("head")
             try attention?.begin(pass: pass)
             var r = features
             for (i, layer) in body.enumerated() {
                 try pass.checkCancelled()
-                r = try stage("body.\(i)") { try layer(r) }
+                r = try layer(r)
+                lap("body.\(i)")
                 if let attention {
-                    r = try pass.profile != nil && hasModule(afterLayer: i + 1)
-                        ? stage("attention.\(i + 1)") { try attention.apply(afterLayer: i + 1, r, pass: pass) }
-                        : attention.apply(afterLayer: i + 1, r, pass: pass)
+                    r = try attention.apply(afterLayer: i + 1, r, pass: pass)
+                    if profile != nil, hasModule(afterLayer: i + 1) { lap("attention.\(i + 1)") }
                 }
             }
             try pass.checkCancelled()
-            r = try stage("body conv") { try add(bodyConv(r), features) }
+            r = try add(bodyConv(r), features)
+            lap("body conv")
             var y = r
-            if let upsampler { y = try stage("upsampler") { try upsampler(y) } }
-            let output: Variable = try stage("tail") {
-                if let addMean { return try addMean(tail(y), into: destination) }
-                // same-resolution tasks: the image residual, fused into the tail's epilogue
-                return try tail(y, epilogue: .residual(input, scale: 1), into: destination)
+            if let upsampler {
+                y = try upsampler(y)
+                lap("upsampler")
             }
+            let output: Variable
+            if let addMean {
+                output = try addMean(tail(y), into: destination)
+            } else {  // same-resolution tasks: the image residual, fused into the tail's epilogue
+                output = try tail(y, epilogue: .residual(input, scale: 1), into: destination)
+            }
+            lap("tail")
             attention?.finish(pass: pass)
             return output
         }
