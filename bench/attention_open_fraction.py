@@ -3,37 +3,26 @@
 
 EDSR-baseline x2 + ACLA (K 16, positions 2, 7, 9, 13, 15) with random gate weights whose biases
 are bisected (attention_cost.calibrate_gates) to each target open fraction in turn; the plain
-backbone from the same seed is timed in the same process, interleaved. Module time = ACLA model
-time - backbone time, both medians of --repeats forwards after a warm-up, per round; rounds
-alternate the order. Prints a Markdown table.
+backbone from the same seed is timed in the same process, interleaved (timing.interleaved_medians:
+--rounds x --repeats forwards each after a warm-up, the order rotating). Module time = ACLA model
+time - backbone time (medians). Prints a Markdown table.
 
     ACLA_LIBRARY=build/lib/libacla.so PYTHONPATH=examples/python python3 bench/attention_open_fraction.py \
         [--size 128] [--fractions 1,0.75,0.5,0.25,0.1] [--repeats 5] [--rounds 2] [--threads 2]
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__))))
 import acla  # noqa: E402
 from attention_cost import calibrate_gates  # noqa: E402
+from timing import interleaved_medians  # noqa: E402
 
 BASE = {"backbone": "edsr", "scale": 2, "blocks": 16, "features": 64, "seed": 1}
 ACLA = dict(BASE, attention={"kind": "acla", "positions": [2, 7, 9, 13, 15], "keys": 16})
-
-
-def median_ms(model, x, repeats):
-    model.forward(x)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model.forward(x)
-        times.append(time.perf_counter() - t0)
-    return 1000 * statistics.median(times)
 
 
 def main():
@@ -52,13 +41,10 @@ def main():
     for f in [float(v) for v in a.fractions.split(",")]:
         model = acla.Model.create(ACLA)
         opened = calibrate_gates(model, f, np.random.default_rng(1)) if f < 1 else [1.0] * 5
-        backbone, full = [], []
-        for r in range(a.rounds):
-            pair = [(plain, backbone), (model, full)]
-            for m, out in (pair if r % 2 == 0 else pair[::-1]):
-                out.append(median_ms(m, x, a.repeats))
+        t = interleaved_medians({"plain": lambda: plain.forward(x), "acla": lambda: model.forward(x)},
+                                warmup=1, repeats=a.rounds * a.repeats, pause=0)
         measured = [model.open_fraction(i) for i in range(5)]
-        rows.append((f, np.mean(measured), statistics.median(backbone), statistics.median(full),
+        rows.append((f, np.mean(measured), 1000 * t["plain"]["median"], 1000 * t["acla"]["median"],
                      model.measured_macs / 1e9))
         del model
     print(f"ACLA module time against the open-key fraction, {a.size}x{a.size}, {a.threads} threads, "

@@ -29,11 +29,7 @@ struct AttentionStatisticsCommand: ParsableCommand {
                 x = try NpyFile.readNCHW(path: input, channels: net.config.channels)
             } else {
                 let (h, w) = try parseImageSize(size)
-                _ = try CheckedSize.product([net.config.channels, h, w], limit: Network.maxFeatureMapElements, what: "input")
-                var rng = RandomGenerator(seed: 0)
-                var t = try Tensor(checkedZeros: [1, net.config.channels, h, w], what: "input")
-                for i in 0..<t.count { t.data[i] = Float(rng.uniform(0, 255)) }
-                x = t
+                x = try randomInput([1, net.config.channels, h, w])
             }
             guard net.attention != nil else {
                 print("attention: none (the model has no attention modules)")

@@ -4,10 +4,7 @@ import Acla
 /// size, then the per-module table of `attentionReport`. Empty for a model without attention.
 func attentionSummary(_ network: Network, height: Int, width: Int) throws -> [String] {
     guard let attention = network.attention, !attention.statistics.isEmpty else { return [] }
-    var rng = RandomGenerator(seed: 0)
-    var input = try Tensor(checkedZeros: [1, network.config.channels, height, width], what: "input")
-    for i in 0..<input.count { input.data[i] = Float(rng.uniform(0, 255)) }
-    _ = try network.forward(input)
+    _ = try network.forward(try randomInput([1, network.config.channels, height, width]))
     return ["attention (one forward pass on a random \(height)x\(width) input; `acla attention` runs a real one):"]
         + attentionReport(network)
 }

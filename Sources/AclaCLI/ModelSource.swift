@@ -76,3 +76,13 @@ func parseImageSize(_ text: String) throws -> (height: Int, width: Int) {
     }
     return (h, w)
 }
+
+/// A seeded random image batch, values uniform in 0..255, for commands that run a model without
+/// an input of the user's (`info`'s attention summary, `attention --size`, `profile`).
+func randomInput(_ shape: [Int]) throws -> Tensor {
+    _ = try CheckedSize.product(shape, limit: Network.maxFeatureMapElements, what: "input")
+    var rng = RandomGenerator(seed: 0)
+    var x = try Tensor(uninitialized: shape, what: "input")
+    for i in 0..<x.count { x.data[i] = Float(rng.uniform(0, 255)) }
+    return x
+}

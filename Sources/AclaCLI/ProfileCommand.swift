@@ -26,10 +26,7 @@ struct ProfileCommand: ParsableCommand {
             let net = try source.network()
             let (h, w) = try parseImageSize(size)
             let shape = [batch, net.config.channels, h, w]
-            _ = try CheckedSize.product(shape, limit: Network.maxFeatureMapElements, what: "input")
-            var rng = RandomGenerator(seed: 0)
-            var x = try Tensor(checkedZeros: shape, what: "input")
-            for i in 0..<x.count { x.data[i] = Float(rng.uniform(0, 255)) }
+            let x = try randomInput(shape)
             let profile = LayerProfile()
             // one workspace for every pass, as the C API's forwards and the trainer's steps keep one
             let workspace = Workspace()

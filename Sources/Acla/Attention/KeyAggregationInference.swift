@@ -75,4 +75,3 @@ func aggregateKeysForInference(present: [Bool], channels c: Int, offsets: Tensor
     }
     return AggregatedKeys(output: Variable(y), gathered: gathered, weightSums: sums)
 }
-

@@ -146,6 +146,7 @@ public final class Network {
         // a stage's wall time goes to pass.profile when one is set (timestamps, not closures:
         // a closure would keep its captured maps alive longer and raise the pass's peak memory)
         let profile = pass.profile
+        let profiled = profile == nil || attention == nil ? [] : Set(config.attention.resolvedPositions(layers: config.layers))
         var mark = LayerProfile.now()
         func lap(_ name: @autoclosure () -> String) {
             guard let profile else { return }
@@ -166,7 +167,7 @@ public final class Network {
                 lap("body.\(i)")
                 if let attention {
                     r = try attention.apply(afterLayer: i + 1, r, pass: pass)
-                    if profile != nil, hasModule(afterLayer: i + 1) { lap("attention.\(i + 1)") }
+                    if profiled.contains(i + 1) { lap("attention.\(i + 1)") }
                 }
             }
             try pass.checkCancelled()
@@ -186,14 +187,6 @@ public final class Network {
             lap("tail")
             attention?.finish(pass: pass)
             return output
-        }
-    }
-
-    /// Whether the config puts an attention module after `layer` (profile stage names).
-    func hasModule(afterLayer layer: Int) -> Bool {
-        switch config.attention.positions {
-        case .all: return config.attention.kind != .none
-        case .list(let p): return config.attention.kind != .none && p.contains(layer)
         }
     }
 

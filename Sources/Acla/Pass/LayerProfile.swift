@@ -7,7 +7,6 @@ import Glibc
 public final class LayerProfile {
     public private(set) var names: [String] = []
     public private(set) var seconds: [String: Double] = [:]
-    public private(set) var calls: [String: Int] = [:]
 
     public init() {}
 
@@ -21,7 +20,6 @@ public final class LayerProfile {
     public func add(_ name: String, _ s: Double) {
         if seconds[name] == nil { names.append(name) }
         seconds[name, default: 0] += s
-        calls[name, default: 0] += 1
     }
 
     public var total: Double { seconds.values.reduce(0, +) }
