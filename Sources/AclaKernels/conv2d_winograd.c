@@ -83,7 +83,7 @@ static void blocking(const ak_wino_shape *s, long tiles, long block_tiles, int n
 }
 
 static long per_thread_floats(const ak_wino_shape *s, int ldv) {
-    return (long)s->t * s->t * (s->cin + channel_group(s)) * ldv + 16;   // + 16: 64-byte alignment
+    return (long)s->t * s->t * (AK_WINO_PLANE(s->cin, ldv) + AK_WINO_PLANE(channel_group(s), ldv)) + 16;   // + 16: 64-byte alignment
 }
 
 long ak_winograd_scratch_floats(int n, int cin, int cout, int h, int w, int m, long block_tiles, int nthreads) {
@@ -129,7 +129,7 @@ int ak_winograd_forward(const float *x, int n, int cin, int h, int w, const floa
     for (int p = 0; p < parts; p++) {
         float *base = scratch + each * p;
         base += (16 - ((size_t)base / sizeof(float)) % 16) % 16;   // 64-byte aligned
-        float *v = base, *mm = base + (long)s.t * s.t * s.cin * ldv;
+        float *v = base, *mm = base + (long)s.t * s.t * AK_WINO_PLANE(s.cin, ldv);
         for (long blk = blocks * p / parts; blk < blocks * (p + 1) / parts; blk++) {
             const long t0 = blk * T;
             const int count = tiles - t0 < T ? (int)(tiles - t0) : T;

@@ -43,7 +43,7 @@ long ak_winograd_weight_gradient_scratch_floats(int n, int cin, int cout, int h,
     const long tiles = (long)n * s.nty * s.ntx;
     const int parts0 = nthreads < 1 ? 1 : nthreads;
     const int T = block_tiles(s.t, cin, cout, tiles, parts0), ldv = (T + 15) / 16 * 16;
-    const long each = (long)s.t * s.t * ((long)(cin + cout) * ldv + (long)cout * cin) + 16;
+    const long each = (long)s.t * s.t * (AK_WINO_PLANE(cin, ldv) + AK_WINO_PLANE(cout, ldv) + (long)cout * cin) + 16;
     return each * parts_of(tiles, T, nthreads);
 }
 
@@ -60,7 +60,7 @@ int ak_winograd_weight_gradient(const float *x, int n, int cin, int h, int w, co
     const long blocks = (tiles + T - 1) / T;
     const int parts = parts_of(tiles, T, nthreads);
     const long du_floats = (long)tt * cout * cin;
-    const long each = (long)tt * (long)(cin + cout) * ldv + du_floats + 16;
+    const long each = (long)tt * (AK_WINO_PLANE(cin, ldv) + AK_WINO_PLANE(cout, ldv)) + du_floats + 16;
     float *owned = NULL;
     if (!scratch) {
         scratch = owned = malloc(sizeof(float) * (size_t)(each * parts));
@@ -79,7 +79,7 @@ int ak_winograd_weight_gradient(const float *x, int n, int cin, int h, int w, co
     for (int p = 0; p < used; p++) {
         float *base = scratch + each * p;
         base += (16 - ((size_t)base / sizeof(float)) % 16) % 16;   // 64-byte aligned
-        float *v = base, *d = v + (long)tt * cin * ldv, *du = d + (long)tt * cout * ldv;
+        float *v = base, *d = v + (long)tt * AK_WINO_PLANE(cin, ldv), *du = d + (long)tt * AK_WINO_PLANE(cout, ldv);
         du_of[p] = du;
         memset(du, 0, sizeof(float) * (size_t)du_floats);
         for (long blk = blocks * p / used; blk < blocks * (p + 1) / used; blk++) {
@@ -89,8 +89,8 @@ int ak_winograd_weight_gradient(const float *x, int n, int cin, int h, int w, co
             input(&s, x, t0, count, v, ldv);
             transform_dy(&s, dy, t0, count, d, ldv);
             for (int xi = 0; xi < tt; xi++)   // dU[xi] += D[xi] V[xi]^T
-                ak_sgemm_serial(0, 1, cout, cin, count, 1.f, d + (long)xi * cout * ldv, ldv,
-                                v + (long)xi * cin * ldv, ldv, 1.f, du + (long)xi * cout * cin, cin);
+                ak_sgemm_serial(0, 1, cout, cin, count, 1.f, d + xi * AK_WINO_PLANE(cout, ldv), ldv,
+                                v + xi * AK_WINO_PLANE(cin, ldv), ldv, 1.f, du + (long)xi * cout * cin, cin);
         }
     }
     const double(*G)[3] = m == 4 ? G4 : G6;

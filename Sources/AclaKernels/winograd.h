@@ -5,7 +5,8 @@
 // t x t input patch (t = m + 2) starting one row and one column before it (zero padding 1).
 // Tiles are numbered q = (b * nty + ty) * ntx + tx over the batch; a block is a range of them.
 // Per block, with T tiles and row length ldv = T rounded up to 16:
-//   V[xi][ci][ldv]    input transforms B^T d B, xi = i * t + j (i: row, j: column)
+//   V[xi][ci][ldv]    input transforms B^T d B, xi = i * t + j (i: row, j: column); planes xi
+//                     AK_WINO_PLANE(cin, ldv) floats apart (M and D likewise)
 //   M[xi][co][ldv]    the products summed over ci, M[xi] = U[xi] V[xi], for one group of cg
 //                     output channels at a time (the GEMM, then the output transform of the
 //                     group, so M stays in L1/L2)
@@ -16,6 +17,11 @@
 #include "acla_kernels.h"
 
 #define AK_WINO_CO_BLOCK 8
+
+// Floats from one xi plane of V, M or D to the next: rows x ldv plus one cache line. Without the
+// line, rows * ldv is a multiple of 4 KiB for 64 channels, so the t*t values a transform stores
+// or loads per tile all map to one L1 set and evict each other.
+#define AK_WINO_PLANE(rows, ldv) ((long)(rows) * (ldv) + 16)
 
 typedef struct ak_wino_shape {
     int m, t;                 // output and input tile sizes

@@ -137,7 +137,7 @@ AK_INLINE void wino_input(const ak_wino_shape *s, const float *x, long t0, int T
                         for (int r = 0; r < t; r++) d[r] = H[r][j];
                         if (m == 4) bt4(d, o); else bt6(d, o);
                         for (int i = 0; i < t; i++) {
-                            float *dst = v + ((long)(i * t + j) * cin + ci) * ldv + p;
+                            float *dst = v + (long)(i * t + j) * AK_WINO_PLANE(cin, ldv) + (long)ci * ldv + p;
                             if (room == VL) {
                                 vstore(dst, o[i]);
                             } else {
@@ -189,7 +189,7 @@ AK_INLINE void wino_output(const ak_wino_shape *s, const float *mm, int ldv, lon
                 }
             for (int l0 = 0; l0 < L; l0 += VL) {
                 for (int i = 0; i < t; i++) {
-                    for (int j = 0; j < t; j++) mi[j] = vload(mm + ((long)(i * t + j) * cg + co - co0) * ldv + off + l0);
+                    for (int j = 0; j < t; j++) mi[j] = vload(mm + (long)(i * t + j) * AK_WINO_PLANE(cg, ldv) + (long)(co - co0) * ldv + off + l0);
                     if (m == 4) at4(mi, O[i]); else at6(mi, O[i]);
                 }
                 for (int jo = 0; jo < m; jo++) {
@@ -286,7 +286,7 @@ AK_INLINE void wino_dy(const ak_wino_shape *s, const float *dy, long t0, int T, 
                     for (int i = 0; i < m; i++) col[i] = R[i][c];
                     if (m == 4) a4(col, o); else a6(col, o);
                     for (int r = 0; r < t; r++) {
-                        float *dst = dd + ((long)(r * t + c) * cout + co) * ldv + p;
+                        float *dst = dd + (long)(r * t + c) * AK_WINO_PLANE(cout, ldv) + (long)co * ldv + p;
                         if (room == VL) {
                             vstore(dst, o[r]);
                         } else {

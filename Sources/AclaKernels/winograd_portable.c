@@ -13,8 +13,8 @@ void ak_wino_gemm_portable(const ak_wino_shape *s, const float *u, const float *
     const int t2 = s->t * s->t, cin = s->cin, ncob = cg / AK_WINO_CO_BLOCK;
     for (int xi = 0; xi < t2; xi++) {
         const float *ux = u + ((long)xi * s->coutp + co0) * cin;
-        const float *vx = v + (long)xi * cin * ldv;
-        float *mx = mm + (long)xi * cg * ldv;
+        const float *vx = v + xi * AK_WINO_PLANE(cin, ldv);
+        float *mx = mm + xi * AK_WINO_PLANE(cg, ldv);
         for (int j = 0; j < T; j += 8)
             for (int cob = 0; cob < ncob; cob++) {
                 const float *a = ux + (long)cob * cin * AK_WINO_CO_BLOCK;

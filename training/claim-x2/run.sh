@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The paper's claim at small scale (issue 14): `run.sh none|cla|acla` fine-tunes the bundled x2
+# backbone (models/sr-x2.safetensors, 36.53 dB) with no attention, with CLA (K 8 after blocks
+# 2, 4, 6, 8: evenly spaced) or with ACLA at the searched positions (acla.json, from
+# training/search-x2/report.json), for the same steps, data, patches, schedule and seed. The
+# attention modules start fresh (their out convs at zero, so each run starts from the same
+# function). Writes VARIANT/train.safetensors and VARIANT/train.jsonl; resumes from the former.
+# Scored by training/claim-x2/table.py.
+set -euo pipefail
+cd "$(dirname "$0")"
+variant=${1:?usage: run.sh none|cla|acla}
+[ -f "$variant.json" ] || { echo "run.sh: no config $variant.json" >&2; exit 2; }
+ACLA=${ACLA:-../../build/bin/acla}
+DATA=${DATA:-../../../shared/data/photos}
+mkdir -p "$variant"
+start=(--init ../../models/sr-x2.safetensors); [ -f "$variant/train.safetensors" ] && start=(--resume "$variant/train.safetensors")
+exec "$ACLA" train --config "$variant.json" --data "$DATA" --val-holdout 2 --val-crop 256 \
+  --steps "${STEPS:-600}" --schedule cosine --lr 1e-4 --batch 16 --patch 48 --seed 11 \
+  --out "$variant/train.safetensors" --save-every 100 --val-every 300 --log-every 50 --log "$variant/train.jsonl" \
+  --quiet ${THREADS:+--threads "$THREADS"} "${start[@]}"

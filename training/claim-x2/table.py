@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""The paper's claim at small scale (issue 14): scores the runs of training/claim-x2/run.sh
+(none, cla, acla: the same backbone, steps, data and seed) and prints the Markdown table of
+docs/RESULTS.md.
+
+  PYTHONPATH=examples/python ACLA_LIBRARY=build/lib/libacla.so training/claim-x2/table.py [--threads 2]
+
+Columns: parameters; dense MACs at 48x48 (every gate open); measured MACs at 48x48 (the keys
+the gates opened, mean over the centre 48x48 crops of the five Set5 x2 LR images) and the
+open-key fraction; inference time at 256x256 (a seeded random image, medians of interleaved
+forwards in this one process, as a ratio to no attention); PSNR/SSIM on Set5 x2 (Y, shave 2,
+training/evaluate.py). Needs ../shared/data."""
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "examples" / "python"))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "training"))
+import acla  # noqa: E402
+from timing import interleaved_medians  # noqa: E402
+from bundle import train_metadata  # noqa: E402
+
+VARIANTS = [("none", "no attention"), ("cla", "CLA, K 8"), ("acla", "ACLA (searched), K 16")]
+SET5 = ROOT.parent / "shared" / "data" / "Set5" / "replicate" / "x2"
+
+
+def crops48():
+    out = []
+    for path in sorted(SET5.glob("*_LRBI_x2.png")):
+        img = acla.read_image(path).astype(np.float32)   # H x W x 3
+        h, w = img.shape[:2]
+        y, x = (h - 48) // 2, (w - 48) // 2
+        out.append(np.ascontiguousarray(img[y:y + 48, x:x + 48].transpose(2, 0, 1)[None]))
+    return out
+
+
+def measured(model, crops):
+    macs, opened = [], []
+    modules = len(model.attention_modules)
+    for c in crops:
+        model.forward(c)
+        macs.append(model.measured_macs)
+        if modules:
+            opened.append(np.mean([model.open_fraction(i) for i in range(modules)]))
+    return float(np.mean(macs)), (float(np.mean(opened)) if opened else None)
+
+
+def score(path):
+    with tempfile.NamedTemporaryFile(suffix=".json") as f:
+        subprocess.run([sys.executable, str(ROOT / "training" / "evaluate.py"), "--task", "sr", "--scale", "2",
+                        "--model", str(path), "--json", f.name], check=True, stdout=subprocess.DEVNULL)
+        return json.loads(Path(f.name).read_text())
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=7)
+    a = p.parse_args()
+    if not SET5.is_dir():
+        sys.exit(f"table: {SET5} is absent (the benchmark images live in ../shared/data)")
+    runs = [(v, title, HERE / v / "train.safetensors") for v, title in VARIANTS]
+    runs = [r for r in runs if r[2].is_file()]
+    if not runs or runs[0][0] != "none":
+        sys.exit("table: the no-attention run (training/claim-x2/none/train.safetensors) is needed as the reference")
+    acla.set_num_threads(a.threads)
+    crops = crops48()
+    x = np.random.default_rng(0).uniform(0, 255, (1, 3, 256, 256)).astype(np.float32)
+    models = {v: acla.Model.load(path) for v, _, path in runs}
+    times = interleaved_medians({v: (lambda m=m: m.forward(x)) for v, m in models.items()},
+                                warmup=1, repeats=a.repeats, pause=0)
+    print(f"Set5 x2 after the same fine-tuning; times at 256x256, {a.threads} threads, "
+          f"medians of {a.repeats} interleaved forwards\n")
+    print("| model | steps | parameters | GMACs at 48x48 | measured GMACs | open keys | ms at 256x256 | ratio | Set5 x2 PSNR / SSIM |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for v, title, path in runs:
+        m = models[v]
+        dense = m.macs(48, 48)
+        got, opened = measured(m, crops)
+        s = score(path)
+        t = times[v]["median"]
+        print(f"| {title} | {train_metadata(path)['step']:,} | {m.parameter_count:,} | {dense / 1e9:.3f} | {got / 1e9:.3f} | "
+              f"{'-' if opened is None else f'{opened:.2f}'} | {1e3 * t:.1f} | {t / times['none']['median']:.2f} | "
+              f"{s['psnr']:.2f} / {s['ssim']:.4f} |")
+
+
+if __name__ == "__main__":
+    main()
