@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The paper's claim at small scale (issue 14): `run.sh none|cla|acla` fine-tunes the bundled x2
 # backbone (models/sr-x2.safetensors, 36.53 dB) with no attention, with CLA (K 8 after blocks
-# 2, 4, 6, 8: evenly spaced) or with ACLA at the searched positions (acla.json, from
-# training/search-x2/report.json), for the same steps, data, patches, schedule and seed. The
+# 2, 4, 6, 8: evenly spaced) or with ACLA at the searched positions (acla.json: K 8 at 2, 3, 6, 7, 8,
+# training/search-x2/lambda-0/report.json), for the same steps, data, patches, schedule and seed. The
 # attention modules start fresh (their out convs at zero, so each run starts from the same
 # function). Writes VARIANT/train.safetensors and VARIANT/train.jsonl; resumes from the former.
 # Scored by training/claim-x2/table.py.
