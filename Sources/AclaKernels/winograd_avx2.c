@@ -39,8 +39,13 @@ static inline __attribute__((always_inline)) void gather8(const float *src, int 
     }
 }
 
-// dst[k] = o[k % 4] lane k / 4 for k < 32: the inverse transpose (F(4) only; F(6) stores lanes).
-static inline __attribute__((always_inline)) void scatter8x4(float *dst, const vf8 *o) {
+// dst[k] = o[k % m] lane k / m for k < 8 m: F(4) by the inverse transpose, F(6) lane by lane.
+static inline __attribute__((always_inline)) void scatter8(float *dst, const vf8 *o, int m) {
+    if (m != 4) {
+        for (int l = 0; l < 8; l++)
+            for (int jo = 0; jo < m; jo++) dst[l * m + jo] = o[jo][l];
+        return;
+    }
     const __m256d u0 = _mm256_castps_pd(_mm256_unpacklo_ps((__m256)o[0], (__m256)o[1]));
     const __m256d u1 = _mm256_castps_pd(_mm256_unpackhi_ps((__m256)o[0], (__m256)o[1]));
     const __m256d u2 = _mm256_castps_pd(_mm256_unpacklo_ps((__m256)o[2], (__m256)o[3]));
@@ -51,15 +56,6 @@ static inline __attribute__((always_inline)) void scatter8x4(float *dst, const v
     _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(w2, w3, 0x20));
     _mm256_storeu_ps(dst + 16, _mm256_permute2f128_ps(w0, w1, 0x31));
     _mm256_storeu_ps(dst + 24, _mm256_permute2f128_ps(w2, w3, 0x31));
-}
-
-static inline __attribute__((always_inline)) void scatter8(float *dst, const vf8 *o, int m) {
-    if (m == 4) {
-        scatter8x4(dst, o);
-    } else {
-        for (int l = 0; l < 8; l++)
-            for (int jo = 0; jo < m; jo++) dst[l * m + jo] = o[jo][l];
-    }
 }
 #define AK_WINO_GATHER(src, m, t, d) gather8(src, m, t, d)
 #define AK_WINO_SCATTER(dst, o, m) scatter8(dst, o, m)

@@ -24,15 +24,16 @@ sys.path.insert(0, str(ROOT / "training"))
 import acla  # noqa: E402
 from timing import interleaved_medians  # noqa: E402
 from bundle import train_metadata  # noqa: E402
+from evaluate import DATA, pairs  # noqa: E402
 
 VARIANTS = [("none", "no attention"), ("cla", "CLA, K 8"), ("acla", "ACLA (searched), K 8")]
-SET5 = ROOT.parent / "shared" / "data" / "Set5" / "replicate" / "x2"
+SET5 = DATA / "Set5" / "replicate" / "x2"
 
 
 def crops48():
     out = []
-    for path in sorted(SET5.glob("*_LRBI_x2.png")):
-        img = acla.read_image(path).astype(np.float32)   # H x W x 3
+    for lr, _, _ in pairs("sr", 2):
+        img = acla.read_image(lr).astype(np.float32)   # H x W x 3
         h, w = img.shape[:2]
         y, x = (h - 48) // 2, (w - 48) // 2
         out.append(np.ascontiguousarray(img[y:y + 48, x:x + 48].transpose(2, 0, 1)[None]))
@@ -55,8 +56,8 @@ def score(model):
     """Mean PSNR/SSIM over Set5 x2 (Y, shave 2) of whole-image restores, to 4 decimals (the
     evaluate.py rows carry 2, too coarse for runs this close)."""
     psnr, ssim = [], []
-    for lr in sorted(SET5.glob("*_LRBI_x2.png")):
-        hr = acla.read_image(lr.with_name(lr.name.replace("_LRBI_x2", "_HR_x2")))
+    for lr, hr_path, _ in pairs("sr", 2):
+        hr = acla.read_image(hr_path)
         out = model.restore(acla.read_image(lr), tile=0)
         psnr.append(acla.psnr(out, hr, border=2, y=True))
         ssim.append(acla.ssim(out, hr, border=2, y=True))
