@@ -40,7 +40,7 @@ def status(task, scale, score, run):
         return f"no bar in the issue; {score['psnr'] - score['baseline_psnr']:+.2f} dB against {BASELINE[task]}"
     if score["psnr"] >= bar:
         return "meets the issue's bar"
-    return f"interim: below the issue's {bar} dB bar; training continues from training/{run.name}"
+    return f"interim: below the issue's {bar} dB bar; training continues from {run.relative_to(ROOT)}"
 
 
 def optimizer_text(options):
@@ -75,17 +75,22 @@ def main():
         score = json.loads(Path(j.name).read_text())
     options = meta.get("options", {})
     settings = meta.get("run", {})
-    attention = config.get("attention", {}).get("kind", "none")
+    att = config.get("attention", {})
+    attention = "no attention" if att.get("kind", "none") == "none" else \
+        f"{att['kind'].upper()} K {att.get('keys')} after blocks {', '.join(map(str, att.get('positions', [])))}"
+    # a variant of a shared script (training/claim-x2/acla) resumes with `run.sh VARIANT`
+    rel = run.relative_to(ROOT)
+    resume = f"{rel}/run.sh" if (run / "run.sh").exists() else f"{rel.parent}/run.sh {run.name}"
     entry = {
         "name": name, "file": out.name, "task": task, "scale": scale,
         "architecture": f"EDSR, {config['blocks']} residual blocks x {config['features']} features, "
-                        f"{'no attention' if attention == 'none' else attention} ({params:,} parameters)",
+                        f"{attention} ({params:,} parameters)",
         "training": {"data": "../shared/data/photos: 16 photographs, 14 for training, 2 held out for validation",
                      "degradation": DEGRADATION[task].format(s=scale), "steps": meta["step"],
                      "batch": settings.get("batch", 16), "patch": settings.get("patch", 48),
                      "loss": options.get("loss", "l1"),
                      "optimizer": optimizer_text(options) + (f"; {start}" if start else ""),
-                     "resume": f"training/{run.name}/run.sh"},
+                     "resume": resume},
         "scores": {BENCHMARK[task].format(s=scale): {"psnr": round(score["psnr"], 2), "ssim": round(score["ssim"], 4),
                                                     f"{BASELINE[task].replace(' ', '_')}_psnr": round(score["baseline_psnr"], 2)}},
         "status": status(task, scale, score, run),
@@ -93,7 +98,7 @@ def main():
     catalog_path = ROOT / "models" / "catalog.json"
     catalog = json.loads(catalog_path.read_text())
     models = [m for m in catalog["models"] if m["name"] != name] + [entry]
-    order = ["sr-x2", "sr-x3", "sr-x4", "denoise", "jpeg", "demosaic"]
+    order = ["sr-x2", "sr-x2-acla", "sr-x3", "sr-x4", "denoise", "jpeg", "demosaic"]
     models.sort(key=lambda m: order.index(m["name"]) if m["name"] in order else len(order))
     catalog_path.write_text(json.dumps({"models": models}, indent=2) + "\n")
     print(f"{name}: step {meta['step']}, {BENCHMARK[task].format(s=scale)} {score['psnr']:.2f} dB "

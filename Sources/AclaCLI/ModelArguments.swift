@@ -4,7 +4,7 @@ import ArgumentParser
 /// The model a subcommand runs on: a config (fresh weights from its seed) or a checkpoint, with
 /// the shared `--config` override and `--ignore-tail` loading option.
 struct ModelArguments: ParsableArguments {
-    @Argument(help: "A model config (.json, fresh weights from its seed) or a safetensors checkpoint.")
+    @Argument(help: "A model config (.json, fresh weights from its seed), a safetensors checkpoint, or a bundled model's name (`acla models`).")
     var model: String
 
     @Option(help: "Config (file or inline JSON) for checkpoints without one, or to override it.")

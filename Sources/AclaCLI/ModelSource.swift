@@ -6,7 +6,8 @@ import Glibc
 /// Where the CLI gets a model. One rule for every subcommand and for `--config`: an argument
 /// that starts with '{' is inline JSON; anything else is a path, which must name a regular file
 /// (a FIFO or a folder is refused before it is opened, so nothing blocks), and a file whose
-/// text starts with '{' is a JSON config, any other file a safetensors checkpoint.
+/// text starts with '{' is a JSON config, any other file a safetensors checkpoint. A bare name
+/// (no '/' or '.') that is no file names a bundled model (`acla models`: "sr-x2-acla").
 enum ModelSource {
     static func isInlineJSON(_ argument: String) -> Bool {
         argument.drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).first == "{"
@@ -50,8 +51,22 @@ enum ModelSource {
         return text
     }
 
+    /// True for an argument that can only mean a bundled model: no path separator, no extension,
+    /// not inline JSON, and no file of that name in the working folder.
+    static func isBundledName(_ argument: String) -> Bool {
+        !argument.isEmpty && !argument.contains("/") && !argument.contains(".") && !isInlineJSON(argument)
+            && access(argument, F_OK) != 0
+    }
+
     static func network(_ path: String, config: String?, options: CheckpointLoadOptions = []) throws -> Network {
         let override = try config.map { try ModelConfig.parse(configText($0)) }
+        if isBundledName(path) {
+            let file: String
+            do { file = try BundledModels.path(of: path) } catch let e as AclaError where e.status == .invalidArgument {
+                throw AclaError.io("no file '\(AclaError.excerpt(path))' and \(e.message)")
+            }
+            return try Network.load(path: file, config: override, options: options)
+        }
         if try isInlineJSON(path) || isConfigFile(path) {
             if override != nil { throw AclaError.invalidArgument("--config applies to checkpoints, and '\(path)' is a config") }
             return try Network(config: ModelConfig.parse(configText(path)))

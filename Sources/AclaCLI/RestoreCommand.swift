@@ -4,7 +4,7 @@ import ArgumentParser
 /// The model of `acla restore`, `visualize` and `compare`: a checkpoint (or a JSON config, for
 /// fresh weights) named with --model, and the --config override for files without one.
 struct RestoreModelOptions: ParsableArguments {
-    @Option(help: "Checkpoint (.safetensors) or model config (.json, fresh weights from its seed). Default: the bundled model of --task and --scale (`acla models`).")
+    @Option(help: "Checkpoint (.safetensors), model config (.json, fresh weights from its seed) or a bundled model's name (`acla models`). Default: the bundled model of --task and --scale (`acla models`).")
     var model: String?
 
     @Option(help: "Without --model: the bundled model's task (sr, denoise, jpeg, demosaic).")

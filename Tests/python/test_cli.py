@@ -213,3 +213,14 @@ def test_profile_times_every_stage(cli):
     train = cli("profile", config, "--size", "8x8", "--train", "--batch", "2", "--repeats", "1").stdout
     assert "training step, input [2, 3, 8, 8]" in train and "backward (L1 loss)" in train
     assert "--repeats" in cli("profile", config, "--repeats", "0", status=1).stderr
+
+
+def test_a_bare_name_is_a_bundled_model_unless_a_file_has_it(cli, tmp_path):
+    assert "8 residual blocks x 32 features" in cli("info", "sr-x2").stdout
+    err = cli("info", "sr-x9", status=1).stderr
+    assert "sr-x9" in err and "sr-x2" in err  # the names there are
+    (tmp_path / "sr-x2").write_text(TINY)  # a file of that name in the working folder wins
+    assert "1 residual blocks x 4 features" in cli("info", "sr-x2").stdout
+    out = tmp_path / "out.png"
+    cli("restore", "--model", "sr-x3", FIXTURES / "restore_chelsea_crop.png", out, "--quiet")
+    assert out.stat().st_size > 0
