@@ -3,8 +3,8 @@ import XCTest
 
 /// The Winograd weight gradient (dU = sum over tiles of (A dy A^T) . V, dW = G^T dU G) against
 /// the weight gradient of a 3x3 zero-padded convolution written out in float64, at every CPU
-/// level of the machine: maps that are not multiples of the tile or smaller than one, batches,
-/// odd channel counts and more blocks than threads.
+/// level of the machine: maps that are not multiples of the tile or smaller than one, tile rows
+/// wider than a vector, batches, odd channel counts and more blocks than threads.
 final class WinogradWeightGradientTests: XCTestCase {
     /// dW[co, ci, a, b] = sum_{n, y, x} dy[n, co, y, x] x[n, ci, y + a - 1, x + b - 1].
     private func reference(_ x: Tensor, _ dy: Tensor) -> [Double] {
@@ -24,7 +24,8 @@ final class WinogradWeightGradientTests: XCTestCase {
 
     func testAgainstFloat64ReferenceAtEveryLevel() throws {
         var rng = TestSeed.generator(841)
-        let shapes = [(1, 8, 8, 12, 12), (2, 5, 7, 13, 11), (3, 3, 2, 1, 1), (2, 4, 9, 2, 3), (1, 6, 5, 70, 9), (4, 9, 6, 23, 17)]
+        let shapes = [(1, 8, 8, 12, 12), (2, 5, 7, 13, 11), (3, 3, 2, 1, 1), (2, 4, 9, 2, 3), (1, 6, 5, 70, 9), (4, 9, 6, 23, 17),
+                      (1, 3, 4, 5, 101)]   // rows of more tiles than a vector has lanes, the last chunk partial
         for level in CPULevel.allCases where level <= CPULevel.detected {
             try CPULevel.with(level) {
                 for (n, cin, cout, h, w) in shapes {
