@@ -102,6 +102,21 @@ def test_bundled_catalog_and_load_default():
         acla.Model.load_default(None)
 
 
+def test_bundled_models_are_found_when_the_library_was_opened_by_a_relative_path(tmp_path):
+    """ctypes.CDLL("build/lib/libacla.so"): dladdr then names the library by that relative path,
+    which once sent the lookup to the Python executable's folder."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    lib = Path(acla.library_path).resolve()
+    env = {k: v for k, v in os.environ.items() if k != "ACLA_MODELS_DIR"}
+    env.update(ACLA_LIBRARY=os.path.relpath(lib, tmp_path), PYTHONPATH=str(Path(acla.__file__).parents[1]))
+    code = "import os, acla; os.chdir('/'); print(acla.Model.load_default('sr-x2').parameter_count)"
+    r = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and int(r.stdout) > 0, r.stderr
+
+
 def test_memory_limit_refuses_a_forward_before_allocating():
     import os
     np = pytest.importorskip("numpy")
