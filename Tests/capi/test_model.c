@@ -319,6 +319,13 @@ static void test_bundled_catalog(void) {
     acla_model *m = NULL;
     CHECK_STATUS(acla_model_load_default("no-such-model", &m), ACLA_ERR_INVALID_ARGUMENT);
     CHECK(m == NULL);
+    const char *names[] = {"sr-x2", "sr-x2-acla", "denoise"};   /* a plain model, one with ACLA */
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        CHECK_STATUS(acla_model_load_default(names[i], &m), ACLA_OK);
+        CHECK(m != NULL);
+        acla_model_destroy(m);
+        m = NULL;
+    }
 }
 
 int main(void) {

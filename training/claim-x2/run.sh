@@ -5,16 +5,20 @@
 # training/search-x2/lambda-0/report.json), for the same steps, data, patches, schedule and seed. The
 # attention modules start fresh (their out convs at zero, so each run starts from the same
 # function). Writes VARIANT/train.safetensors and VARIANT/train.jsonl; resumes from the former.
+# `run.sh VARIANT SEED` runs it with another seed (patches, augmentation, gate noise) into
+# VARIANT-seedSEED/: the spread between seeds is the noise the differences are read against.
 # Scored by training/claim-x2/table.py.
 set -euo pipefail
 cd "$(dirname "$0")"
-variant=${1:?usage: run.sh none|cla|acla}
+variant=${1:?usage: run.sh none|cla|acla|acla-l0.005 [SEED]}
 [ -f "$variant.json" ] || { echo "run.sh: no config $variant.json" >&2; exit 2; }
+seed=${2:-11}
+out=$variant; [ "$seed" = 11 ] || out=$variant-seed$seed
 ACLA=${ACLA:-../../build/bin/acla}
 DATA=${DATA:-../../../shared/data/photos}
-mkdir -p "$variant"
-start=(--init ../../models/sr-x2.safetensors); [ -f "$variant/train.safetensors" ] && start=(--resume "$variant/train.safetensors")
+mkdir -p "$out"
+start=(--init ../../models/sr-x2.safetensors); [ -f "$out/train.safetensors" ] && start=(--resume "$out/train.safetensors")
 exec "$ACLA" train --config "$variant.json" --data "$DATA" --val-holdout 2 --val-crop 256 \
-  --steps "${STEPS:-600}" --schedule cosine --lr 1e-4 --batch 16 --patch 48 --seed 11 \
-  --out "$variant/train.safetensors" --save-every 100 --val-every 300 --log-every 50 --log "$variant/train.jsonl" \
+  --steps "${STEPS:-600}" --schedule cosine --lr 1e-4 --batch 16 --patch 48 --seed "$seed" \
+  --out "$out/train.safetensors" --save-every 100 --val-every 300 --log-every 50 --log "$out/train.jsonl" \
   --quiet ${THREADS:+--threads "$THREADS"} "${start[@]}"

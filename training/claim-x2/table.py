@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The paper's claim at small scale (issue 14): scores the runs of training/claim-x2/run.sh
-(none, cla, acla: the same backbone, steps, data and seed) and prints the Markdown table of
-docs/RESULTS.md.
+(none, cla, acla, acla-l0.005: the same backbone, steps, data and seed; none-seed12: another
+seed) and prints the Markdown table of docs/RESULTS.md.
 
   PYTHONPATH=examples/python ACLA_LIBRARY=build/lib/libacla.so training/claim-x2/table.py [--threads 2]
 
@@ -26,7 +26,9 @@ from timing import interleaved_medians  # noqa: E402
 from bundle import train_metadata  # noqa: E402
 from evaluate import DATA, pairs  # noqa: E402
 
-VARIANTS = [("none", "no attention"), ("cla", "CLA, K 8"), ("acla", "ACLA (searched), K 8")]
+# rows whose run exists; a -seedS directory is the same run with another seed (run.sh VARIANT S)
+VARIANTS = [("none", "no attention"), ("none-seed12", "no attention, seed 12"), ("cla", "CLA, K 8"),
+            ("acla", "ACLA (searched at lambda 0), K 8"), ("acla-l0.005", "ACLA (searched at lambda 0.005), K 8")]
 SET5 = DATA / "Set5" / "replicate" / "x2"
 
 
