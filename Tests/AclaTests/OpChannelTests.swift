@@ -13,6 +13,24 @@ final class OpChannelTests: XCTestCase {
         }
     }
 
+    /// The fused form (RCAB's tail): x * s + r, with the gradient reaching r, against float64.
+    func testChannelScaleAddingAResidual() throws {
+        var rng = TestSeed.generator(305)
+        for (n, c, h, w) in [(2, 3, 4, 5), (1, 4, 12, 12), (3, 1, 1, 1), (1, 2, 7, 33)] {
+            try NumericCheck.checkOp([rng.tensor([n, c, h, w]), rng.tensor([n, c, 1, 1], -2, 2), rng.tensor([n, c, h, w])],
+                                     rng: &rng, "channelScale + residual \(n)x\(c)x\(h)x\(w)",
+                                     op: { try channelScale($0[0], $0[1], adding: $0[2]) },
+                                     reference: { Reference64.add(Reference64.channelScale($0[0], $0[1]), $0[2]) })
+            // the same values as the two ops it replaces
+            let (x, s, r) = (Variable(rng.tensor([n, c, h, w])), Variable(rng.tensor([n, c, 1, 1])), Variable(rng.tensor([n, c, h, w])))
+            XCTAssertEqual(Array(try channelScale(x, s, adding: r).value.data), Array(try add(channelScale(x, s), r).value.data))
+        }
+        let x = Variable(rng.tensor([1, 2, 3, 3]))
+        NumericCheck.assertThrows(.shape, "residual shape") {
+            try channelScale(x, Variable(rng.tensor([1, 2, 1, 1])), adding: Variable(rng.tensor([1, 2, 3, 4])))
+        }
+    }
+
     func testGlobalAveragePool() throws {
         var rng = TestSeed.generator(302)
         for s in [[2, 3, 4, 5], [1, 2, 12, 12], [2, 2, 1, 1]] {

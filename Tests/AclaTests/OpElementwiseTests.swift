@@ -20,6 +20,10 @@ final class OpElementwiseTests: XCTestCase {
             try NumericCheck.checkOp([rng.tensor(s), rng.tensor(s)], rng: &rng, "add \(s)",
                                      op: { try add($0[0], $0[1]) }, reference: { Reference64.add($0[0], $0[1]) })
         }
+        // a map big enough to be split over the threads, an odd count
+        let (a, b) = (rng.tensor([1, 7, 61, 77]), rng.tensor([1, 7, 61, 77]))
+        let y = try add(Variable(a), Variable(b)).value
+        XCTAssertEqual(Array(y.data), zip(a.data, b.data).map { $0 + $1 })
     }
 
     func testScale() throws {

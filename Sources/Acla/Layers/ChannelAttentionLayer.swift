@@ -9,8 +9,9 @@ public struct ChannelAttentionLayer {
         self.up = up
     }
 
-    public func callAsFunction(_ x: Variable) throws -> Variable {
+    /// `residual`: also adds it, in the same pass (RCAB's skip).
+    public func callAsFunction(_ x: Variable, adding residual: Variable? = nil) throws -> Variable {
         let s = try sigmoid(try up(relu(down(globalAveragePool(x)))))
-        return try channelScale(x, s)
+        return try channelScale(x, s, adding: residual)
     }
 }

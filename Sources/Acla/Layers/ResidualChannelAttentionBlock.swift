@@ -12,7 +12,8 @@ public struct ResidualChannelAttentionBlock {
     }
 
     public func callAsFunction(_ x: Variable) throws -> Variable {
-        // the ReLU runs in conv1's epilogue; the skip cannot, channel attention comes between
-        try add(attention(conv2(conv1(x, epilogue: .relu))), x)
+        // the ReLU runs in conv1's epilogue; the skip cannot (channel attention comes between),
+        // so it runs in the channel scaling's pass
+        try attention(conv2(conv1(x, epilogue: .relu)), adding: x)
     }
 }

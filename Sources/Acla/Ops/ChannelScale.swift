@@ -1,38 +1,41 @@
-/// x[n, c, :, :] * s[n, c]: s has shape [N, C, 1, 1] (RCAN's channel attention, SE).
-public func channelScale(_ x: Variable, _ s: Variable) throws -> Variable {
+import AclaKernels
+
+/// x[n, c, :, :] * s[n, c] (+ residual): s has shape [N, C, 1, 1] (RCAN's channel attention, SE).
+/// With `residual` the scaled map and the skip sum are one pass (a residual channel-attention
+/// block's tail), the same values as `add(channelScale(x, s), residual)`.
+public func channelScale(_ x: Variable, _ s: Variable, adding residual: Variable? = nil) throws -> Variable {
     try requireNCHW(x, "channelScale input")
     let (n, c, hw) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
     guard s.shape == [n, c, 1, 1] else {
         throw AclaError.shape("channelScale scale must have shape [\(n), \(c), 1, 1], got \(s.shape)")
     }
-    // A new output written in one pass (scaling a copy of x in place cost a copy first).
+    if let residual { try requireSameShape(x, residual, "channelScale residual") }
     var y = try Tensor(uninitialized: x.shape, what: "channelScale output")
     y.data.withUnsafeMutableBufferPointer { yp in
         x.value.data.withUnsafeBufferPointer { xp in
             s.value.data.withUnsafeBufferPointer { sp in
-                for p in 0..<(n * c) {
-                    let f = sp[p]
-                    for i in (p * hw)..<((p + 1) * hw) { yp[i] = xp[i] * f }
+                withOptionalBuffer(residual?.value.data) { rp in
+                    ak_channel_scale(xp.baseAddress, sp.baseAddress, rp, yp.baseAddress, n * c, hw, Threads.count)
                 }
             }
         }
     }
-    return Variable.result(y, parents: [x, s]) { dy in
-        var dx = dy
-        var ds = try Tensor(checkedZeros: s.shape)
+    let parents = residual.map { [x, s, $0] } ?? [x, s]
+    return Variable.result(y, parents: parents) { dy in
+        var dx = try Tensor(uninitialized: x.shape, what: "channelScale gradient")
+        var ds = try Tensor(uninitialized: s.shape, what: "channelScale scale gradient")
         dx.data.withUnsafeMutableBufferPointer { dxp in
-            x.value.data.withUnsafeBufferPointer { xp in
-                for p in 0..<(n * c) {
-                    let f = s.value.data[p]
-                    var acc = 0.0
-                    for i in (p * hw)..<((p + 1) * hw) {
-                        acc += Double(dxp[i] * xp[i])
-                        dxp[i] *= f
+            ds.data.withUnsafeMutableBufferPointer { dsp in
+                dy.data.withUnsafeBufferPointer { gp in
+                    x.value.data.withUnsafeBufferPointer { xp in
+                        s.value.data.withUnsafeBufferPointer { sp in
+                            ak_channel_scale_backward(gp.baseAddress, xp.baseAddress, sp.baseAddress, dxp.baseAddress,
+                                                      dsp.baseAddress, n * c, hw, Threads.count)
+                        }
                     }
-                    ds.data[p] = Float(acc)
                 }
             }
         }
-        return [dx, ds]
+        return residual == nil ? [dx, ds] : [dx, ds, dy]
     }
 }

@@ -11,6 +11,17 @@
 // y[p] = the mean of x[p*hw ..< (p+1)*hw] for each of `planes` planes, accumulated in double.
 void ak_global_average_pool(const float *x, float *y, long planes, long hw, int nthreads);
 
+// ---- element-wise maps (elementwise.c) ----
+// y = a + b over count floats (y may alias a or b).
+void ak_add(const float *a, const float *b, float *y, long count, int nthreads);
+
+// ---- channel scaling (channel_scale.c) ----
+// y = x * s[p] on each plane p, plus r when r is not NULL; its backward (dx may alias dy).
+void ak_channel_scale(const float *x, const float *s, const float *r, float *y, long planes, long hw,
+                      int nthreads);
+void ak_channel_scale_backward(const float *dy, const float *x, const float *s, float *dx, float *ds,
+                               long planes, long hw, int nthreads);
+
 // ---- PixelShuffle (pixel_shuffle.c) ----
 // out[b, ch, y*r + i, x*r + j] = in[b, ch*r*r + i*r + j, y, x] for c output channels, and the
 // same map backwards for the gradient (every element of out / dx is written).
