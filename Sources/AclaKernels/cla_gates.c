@@ -96,3 +96,28 @@ void ak_gumbel_noise(const double *u, long count, float *noise, int nthreads) {
         noise[i] = (float)(g1 - g2);
     }
 }
+
+// The gate itself (GumbelGate.swift), element-wise in parallel: x = logit (+ noise), u =
+// sigmoid(x / tau) in double (kept for the backward), m = 1[x > 0] (hard) or u (soft). With u
+// NULL (evaluation) only m = 1[logit > 0]. The same double arithmetic and libm as the Swift loop
+// it replaces, so the same bits.
+void ak_gumbel_gate(const float *logits, const float *noise, long count, double tau, int hard, float *m,
+                    double *u, int nthreads) {
+    if (!u) {
+#pragma omp parallel for simd schedule(static) num_threads(nthreads)
+        for (long i = 0; i < count; i++) m[i] = logits[i] > 0.f ? 1.f : 0.f;
+        return;
+    }
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+    for (long i = 0; i < count; i++) {
+        const double x = (double)logits[i] + (noise ? (double)noise[i] : 0.0);
+        u[i] = 1.0 / (1.0 + exp(-x / tau));
+        m[i] = hard ? (x > 0 ? 1.f : 0.f) : (float)u[i];
+    }
+}
+
+// d = dm * u (1 - u) / tau: the straight-through (and soft) gradient.
+void ak_gumbel_gate_backward(const float *dm, const double *u, long count, double tau, float *d, int nthreads) {
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+    for (long i = 0; i < count; i++) d[i] = (float)((double)dm[i] * u[i] * (1 - u[i]) / tau);
+}

@@ -13,7 +13,13 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
                 rng: inout RandomGenerator) throws -> Variable {
     switch mode {
     case .evaluation:
-        return Variable(try logits.value.map { $0 > 0 ? 1 : 0 })
+        var m = try Tensor(uninitialized: logits.shape, what: "gate mask")
+        m.data.withUnsafeMutableBufferPointer { mp in
+            logits.value.data.withUnsafeBufferPointer {
+                ak_gumbel_gate($0.baseAddress, nil, $0.count, 1, 1, mp.baseAddress, nil, Threads.count)
+            }
+        }
+        return Variable(m)
     case .soft:
         return try gumbelGate(logits, noise: nil, hard: false, temperature: temperature)
     case .training:
@@ -60,6 +66,11 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
 
 func gumbelNoise(_ u: Double) -> Double { -Glibc.log(-Glibc.log(u + 1e-8) + 1e-8) }
 
+private func withOptionalArray<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let a else { return body(nil) }
+    return a.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
 /// The gate with explicit noise (nil = none): hard (straight-through) or soft. Both have the same
 /// backward, `du/dlogit = u (1 - u) / tau`, which is what makes straight-through testable.
 func gumbelGate(_ logits: Variable, noise: [Float]?, hard: Bool, temperature: Double) throws -> Variable {
@@ -71,15 +82,23 @@ func gumbelGate(_ logits: Variable, noise: [Float]?, hard: Bool, temperature: Do
         throw AclaError.internal("gumbel noise has \(noise.count) values for \(count) logits")
     }
     var u = [Double](repeating: 0, count: count)
-    var m = try Tensor(checkedZeros: logits.shape)
-    for i in 0..<count {
-        let x = Double(logits.value.data[i]) + Double(noise?[i] ?? 0)
-        u[i] = 1 / (1 + Glibc.exp(-x / temperature))
-        m.data[i] = hard ? (x > 0 ? 1 : 0) : Float(u[i])
+    var m = try Tensor(uninitialized: logits.shape, what: "gate mask")
+    m.data.withUnsafeMutableBufferPointer { mp in
+        logits.value.data.withUnsafeBufferPointer { lp in
+            u.withUnsafeMutableBufferPointer { up in
+                withOptionalArray(noise) { np in
+                    ak_gumbel_gate(lp.baseAddress, np, count, temperature, hard ? 1 : 0, mp.baseAddress, up.baseAddress, Threads.count)
+                }
+            }
+        }
     }
     return Variable.result(m, parents: [logits]) { dm in
-        var d = try Tensor(checkedZeros: logits.shape)
-        for i in 0..<count { d.data[i] = Float(Double(dm.data[i]) * u[i] * (1 - u[i]) / temperature) }
+        var d = try Tensor(uninitialized: logits.shape, what: "gate gradient")
+        d.data.withUnsafeMutableBufferPointer { dp in
+            dm.data.withUnsafeBufferPointer { gp in
+                u.withUnsafeBufferPointer { ak_gumbel_gate_backward(gp.baseAddress, $0.baseAddress, count, temperature, dp.baseAddress, Threads.count) }
+            }
+        }
         return [d]
     }
 }

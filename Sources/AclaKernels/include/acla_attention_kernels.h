@@ -27,6 +27,11 @@ void ak_cla_gate_backward(const float *const *gates, int r, int kk, int n, int h
 // The Gumbel noise of the training gates (GumbelGate.swift) from 2 * count uniforms drawn in
 // order: noise[i] = g(u[2i]) - g(u[2i+1]), g(u) = -log(-log(u + 1e-8) + 1e-8) in double.
 void ak_gumbel_noise(const double *u, long count, float *noise, int nthreads);
+// The gate on logits (+ noise, may be NULL): u = sigmoid(x / tau) in double, m = 1[x > 0] if
+// hard else u; u NULL: evaluation, m = 1[logit > 0] only. And its backward d = dm u (1 - u) / tau.
+void ak_gumbel_gate(const float *logits, const float *noise, long count, double tau, int hard, float *m,
+                    double *u, int nthreads);
+void ak_gumbel_gate_backward(const float *dm, const double *u, long count, double tau, float *d, int nthreads);
 
 // ---- key aggregation (cla_aggregate.c) ----
 // y[b][i][:] = sum_q a_q * S(values[s(q)][b], p_i + offset_q), with a = the masked softmax of
