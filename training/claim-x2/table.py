@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The paper's claim at small scale (issue 14): scores the runs of training/claim-x2/run.sh
-(none, cla, acla, acla-l0.005: the same backbone, steps, data and seed; none-seed12: another
-seed) and prints the Markdown table of docs/RESULTS.md.
+(none, cla, acla: the same backbone, steps, data and seed; none-seed12 and acla-seed12:
+another seed) and prints the Markdown table of docs/RESULTS.md.
 
   PYTHONPATH=examples/python ACLA_LIBRARY=build/lib/libacla.so training/claim-x2/table.py [--threads 2]
 
@@ -28,7 +28,7 @@ from evaluate import DATA, pairs  # noqa: E402
 
 # rows whose run exists; a -seedS directory is the same run with another seed (run.sh VARIANT S)
 VARIANTS = [("none", "no attention"), ("none-seed12", "no attention, seed 12"), ("cla", "CLA, K 8"),
-            ("acla", "ACLA (searched at lambda 0), K 8"), ("acla-l0.005", "ACLA (searched at lambda 0.005), K 8")]
+            ("acla", "ACLA (searched: lambda 0.005 and 0 keep 2, 3, 6, 7, 8), K 8"), ("acla-seed12", "the same ACLA, seed 12")]
 SET5 = DATA / "Set5" / "replicate" / "x2"
 
 
