@@ -4,8 +4,8 @@ import ArgumentParser
 import Glibc
 #endif
 
-/// Ctrl-C during training: the first SIGINT asks the loop to save a checkpoint and stop; a
-/// second one kills the process as usual.
+/// Ctrl-C or SIGTERM during training (a session, a batch system or `kill` ending the run): the
+/// first one asks the loop to save a checkpoint and stop; a second one kills the process as usual.
 enum Interrupt {
     nonisolated(unsafe) static var requested: sig_atomic_t = 0
 
@@ -13,6 +13,10 @@ enum Interrupt {
         signal(SIGINT) { _ in
             Interrupt.requested = 1
             signal(SIGINT, SIG_DFL)
+        }
+        signal(SIGTERM) { _ in
+            Interrupt.requested = 1
+            signal(SIGTERM, SIG_DFL)
         }
     }
 }
