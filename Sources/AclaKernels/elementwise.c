@@ -5,7 +5,6 @@
 
 void ak_add(const float *a, const float *b, float *y, long count, int nthreads) {
     // small tensors (biases, 1x1 maps) stay on the calling thread
-    const int threads = count < (1L << 15) ? 1 : nthreads;
-#pragma omp parallel for simd schedule(static) num_threads(threads)
+#pragma omp parallel for simd schedule(static) num_threads(nthreads) if (count >= (1L << 15))
     for (long i = 0; i < count; i++) y[i] = a[i] + b[i];
 }

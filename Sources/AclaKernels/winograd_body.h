@@ -258,11 +258,14 @@ AK_INLINE void wino_dy(const ak_wino_shape *s, const float *dy, long t0, int T, 
                        const int m, const int t) {
     const int cout = s->cout, h = s->h, w = s->w;
     const long hw = (long)h * w;
+#ifdef AK_WINO_GATHER
     // seg: one row of VL tiles (m columns each), zero past the map; the gathers read up to 128
     // floats whatever m (the lanes and phases past VL * m are never used)
-    float lanes[6][VL] __attribute__((aligned(64)));
     float seg[VL * 8 + 64] __attribute__((aligned(64)));
     memset(seg, 0, sizeof seg);
+#else
+    float lanes[6][VL] __attribute__((aligned(64)));
+#endif
     vf v[8], R[6][8], col[6], o[8];
     for (int off = 0; off < T;) {
         int b, ty, a, L;
@@ -289,14 +292,12 @@ AK_INLINE void wino_dy(const ak_wino_shape *s, const float *dy, long t0, int T, 
                         for (int k = cnt; k < VL * m; k++) seg[k] = 0.f;
                     }
                     AK_WINO_GATHER(seg, m, m, v);
-                    (void)lanes;
 #else
                     for (int l = 0; l < VL; l++) {
                         const int x0 = (a + l0 + l) * m;
                         for (int j = 0; j < m; j++) lanes[j][l] = l < n && x0 + j < w ? row[x0 + j] : 0.f;
                     }
                     for (int j = 0; j < m; j++) v[j] = vload(lanes[j]);
-                    (void)seg;
 #endif
                     if (m == 4) a4(v, R[i]); else a6(v, R[i]);
                 }

@@ -66,11 +66,6 @@ func gumbelGate(_ logits: Variable, mode: ForwardPass.Mode, temperature: Double,
 
 func gumbelNoise(_ u: Double) -> Double { -Glibc.log(-Glibc.log(u + 1e-8) + 1e-8) }
 
-private func withOptionalArray<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let a else { return body(nil) }
-    return a.withUnsafeBufferPointer { body($0.baseAddress) }
-}
-
 /// The gate with explicit noise (nil = none): hard (straight-through) or soft. Both have the same
 /// backward, `du/dlogit = u (1 - u) / tau`, which is what makes straight-through testable.
 func gumbelGate(_ logits: Variable, noise: [Float]?, hard: Bool, temperature: Double) throws -> Variable {
@@ -86,7 +81,7 @@ func gumbelGate(_ logits: Variable, noise: [Float]?, hard: Bool, temperature: Do
     m.data.withUnsafeMutableBufferPointer { mp in
         logits.value.data.withUnsafeBufferPointer { lp in
             u.withUnsafeMutableBufferPointer { up in
-                withOptionalArray(noise) { np in
+                withOptionalBuffer(noise) { np in
                     ak_gumbel_gate(lp.baseAddress, np, count, temperature, hard ? 1 : 0, mp.baseAddress, up.baseAddress, Threads.count)
                 }
             }
