@@ -30,11 +30,14 @@ setup:
 build:
 	$(SWIFT) build -c release --static-swift-stdlib
 	@mkdir -p $(BUILD)/lib $(BUILD)/bin
-	cp .build/release/libacla.so $(BUILD)/lib/libacla.so.$(SONAME_VERSION)
+	@# copy, then rename over: a running `acla` (a training) keeps its old file, never a half-written one
+	cp .build/release/libacla.so $(BUILD)/lib/.libacla.so.new
+	mv -f $(BUILD)/lib/.libacla.so.new $(BUILD)/lib/libacla.so.$(SONAME_VERSION)
 	ln -sf libacla.so.$(SONAME_VERSION) $(BUILD)/lib/libacla.so.0
 	ln -sf libacla.so.0 $(BUILD)/lib/libacla.so
-	cp .build/release/acla-cli $(BUILD)/bin/acla
-	strip $(BUILD)/bin/acla
+	cp .build/release/acla-cli $(BUILD)/bin/.acla.new
+	strip $(BUILD)/bin/.acla.new
+	mv -f $(BUILD)/bin/.acla.new $(BUILD)/bin/acla
 	@echo "built: $(BUILD)/lib/libacla.so and $(BUILD)/bin/acla"
 
 test: build test-swift test-c test-python

@@ -98,7 +98,7 @@ def main():
     catalog_path = ROOT / "models" / "catalog.json"
     catalog = json.loads(catalog_path.read_text())
     models = [m for m in catalog["models"] if m["name"] != name] + [entry]
-    order = ["sr-x2", "sr-x2-acla", "sr-x3", "sr-x4", "denoise", "jpeg", "demosaic"]
+    order = ["sr-x2", "sr-x2-acla", "sr-x3", "sr-x4", "denoise", "denoise-acla", "jpeg", "jpeg-acla", "demosaic", "demosaic-acla"]
     models.sort(key=lambda m: order.index(m["name"]) if m["name"] in order else len(order))
     catalog_path.write_text(json.dumps({"models": models}, indent=2) + "\n")
     print(f"{name}: step {meta['step']}, {BENCHMARK[task].format(s=scale)} {score['psnr']:.2f} dB "
