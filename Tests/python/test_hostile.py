@@ -24,7 +24,10 @@ import harness  # noqa: E402
 import cases_core, cases_model, cases_checkpoint, cases_attention, cases_imaging, cases_files, cases_train, cases_restore  # noqa: E402,F401
 import cases_reliability, cases_distributed  # noqa: E402,F401
 
-GROUP_TIMEOUT = 40  # seconds for one child; every group normally needs one or two
+# seconds for one child; every group normally needs one or two, 'limits' about 8 (a forward on 40
+# OpenMP threads); 40 s timed it out on a 2-core machine busy with two trainings, so hangs are
+# judged at 120
+GROUP_TIMEOUT = 120
 # Every thread reserves address space (stack, malloc arena, OpenBLAS buffers; ~160 MB each), and
 # libomp aborts when it cannot start one: keep the pools small so that the 8 GiB limit is about
 # the library's allocations on any machine, however many cores it has.
