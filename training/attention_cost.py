@@ -19,11 +19,9 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "examples" / "python"))
 sys.path.insert(0, str(HERE.parent / "bench"))
-sys.path.insert(0, str(HERE / "claim-x2"))
 import acla  # noqa: E402
 from timing import interleaved_medians  # noqa: E402
 from evaluate import DATA, pairs  # noqa: E402
-from table import measured  # noqa: E402
 
 
 def degraded(task, index, image):
@@ -31,18 +29,33 @@ def degraded(task, index, image):
         return acla.degrade_noise(image, 25, index)
     if task == "demosaic":
         return acla.degrade_mosaic(image)
-    return image   # jpeg: the benchmark gives the LQ image
+    return image   # sr and jpeg: the benchmark gives the LR/LQ image
 
 
-def crops48(task):
+def crops48(task, scale=1):
+    """The centre 48x48 crop of each benchmark input, degraded as evaluate.py degrades it, as
+    1 x C x 48 x 48 float32 (the claim table's SR crops too: crops48("sr", 2))."""
     out = []
-    for index, (src, _, _) in enumerate(pairs(task, 1)):
+    for index, (src, _, _) in enumerate(pairs(task, scale)):
         img = degraded(task, index, acla.read_image(src))
         img = img[:, :, None] if img.ndim == 2 else img
         h, w = img.shape[:2]
         y, x = (h - 48) // 2, (w - 48) // 2
         out.append(np.ascontiguousarray(img[y:y + 48, x:x + 48].transpose(2, 0, 1)[None].astype(np.float32)))
     return out
+
+
+def measured(model, crops):
+    """Mean measured MACs over the crops and the mean open-key fraction (None without attention)."""
+    modules = len(model.attention_modules)
+    if not modules:   # no attention: the cost does not depend on the input
+        return float(model.macs(48, 48)), None
+    macs, opened = [], []
+    for c in crops:
+        model.forward(c)
+        macs.append(model.measured_macs)
+        opened.append(np.mean([model.open_fraction(i) for i in range(modules)]))
+    return float(np.mean(macs)), float(np.mean(opened))
 
 
 def load(name):

@@ -25,33 +25,12 @@ import acla  # noqa: E402
 from timing import interleaved_medians  # noqa: E402
 from bundle import train_metadata  # noqa: E402
 from evaluate import DATA, pairs  # noqa: E402
+from attention_cost import crops48, measured  # noqa: E402
 
 # rows whose run exists; a -seedS directory is the same run with another seed (run.sh VARIANT S)
 VARIANTS = [("none", "no attention"), ("none-seed12", "no attention, seed 12"), ("cla", "CLA, K 8"),
             ("acla", "ACLA (searched: lambda 0.005 and 0 keep 2, 3, 6, 7, 8), K 8"), ("acla-seed12", "the same ACLA, seed 12")]
 SET5 = DATA / "Set5" / "replicate" / "x2"
-
-
-def crops48():
-    out = []
-    for lr, _, _ in pairs("sr", 2):
-        img = acla.read_image(lr).astype(np.float32)   # H x W x 3
-        h, w = img.shape[:2]
-        y, x = (h - 48) // 2, (w - 48) // 2
-        out.append(np.ascontiguousarray(img[y:y + 48, x:x + 48].transpose(2, 0, 1)[None]))
-    return out
-
-
-def measured(model, crops):
-    modules = len(model.attention_modules)
-    if not modules:   # no attention: the cost does not depend on the input
-        return float(model.macs(48, 48)), None
-    macs, opened = [], []
-    for c in crops:
-        model.forward(c)
-        macs.append(model.measured_macs)
-        opened.append(np.mean([model.open_fraction(i) for i in range(modules)]))
-    return float(np.mean(macs)), float(np.mean(opened))
 
 
 def score(model):
@@ -78,7 +57,7 @@ def main():
     if not runs or runs[0][0] != "none":
         sys.exit("table: the no-attention run (training/claim-x2/none/train.safetensors) is needed as the reference")
     acla.set_num_threads(a.threads)
-    crops = crops48()
+    crops = crops48("sr", 2)
     x = np.random.default_rng(0).uniform(0, 255, (1, 3, 256, 256)).astype(np.float32)
     models = {v: acla.Model.load(path) for v, _, path in runs}
     times = interleaved_medians({v: (lambda m=m: m.forward(x)) for v, m in models.items()},
